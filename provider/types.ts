@@ -1,0 +1,221 @@
+/**
+ * Plain JSON types of the provider layer: what the dynamic provider receives once Pulumi has
+ * resolved every `Input<>`, and what it writes to state. The resource layer (`args.ts`) derives
+ * its `Input<>` types from {@link TaskRunSpec}, so every field is documented once, here.
+ */
+
+/** A launch type as this resource accepts it. `FARGATE_SPOT` is not an ECS launch type: it
+ * becomes a capacity provider strategy `[{ capacityProvider: "FARGATE_SPOT", weight: 1 }]`. */
+export type LaunchType = "FARGATE" | "FARGATE_SPOT" | "EC2" | "EXTERNAL";
+
+/** The launch types this resource accepts, in the order error messages list them. */
+export const LAUNCH_TYPES: readonly LaunchType[] = ["FARGATE", "FARGATE_SPOT", "EC2", "EXTERNAL"];
+
+/** One RFC 6902 operation, applied to the RunTask request. */
+export interface JsonPatchOperation {
+    op: "add" | "remove" | "replace" | "move" | "copy" | "test";
+    path: string;
+    value?: unknown;
+    from?: string;
+}
+
+/** One entry of a capacity provider strategy, as RunTask takes it. */
+export interface CapacityProviderStrategyItem {
+    capacityProvider: string;
+    /** Default: 0 (AWS's). */
+    weight?: number;
+    /** Default: 0 (AWS's). */
+    base?: number;
+}
+
+/** The `awsvpc` network settings of the run. */
+export interface NetworkSettings {
+    /** Subnet IDs. Default: the subnets of `vpcId`, else of the default VPC. */
+    subnets?: string[];
+    /** Security group IDs. Default: none (the VPC's default group is then used by AWS). */
+    securityGroups?: string[];
+    /** Default: `ENABLED`, so that a task in a public subnet can pull its image. */
+    assignPublicIp?: "ENABLED" | "DISABLED";
+}
+
+/** A RegisterTaskDefinition input object (camelCase, as the ECS API and the SDK take it). */
+export type TaskDefinition = Record<string, unknown> & {
+    family?: string;
+    containerDefinitions?: ContainerDefinition[];
+    cpu?: string;
+    memory?: string;
+    networkMode?: string;
+    requiresCompatibilities?: string[];
+    executionRoleArn?: string;
+    taskRoleArn?: string;
+};
+
+/** A container definition (camelCase). */
+export type ContainerDefinition = Record<string, unknown> & {
+    name?: string;
+    image?: string;
+    command?: string[];
+    entryPoint?: string[];
+    environment?: { name: string; value: string }[];
+    essential?: boolean;
+    cpu?: number;
+    memory?: number;
+    logConfiguration?: { logDriver: string; options?: Record<string, string> };
+};
+
+/** What a user declares: the arguments of `EcsTaskRun`, resolved to plain values. */
+export interface TaskRunSpec {
+    /** The command to run in the container, overriding the definition's. Default: the container's own command. */
+    command?: string[];
+    /** The image of the container. Required unless the given definition gives the container one. */
+    image?: string;
+    /** An existing task definition (ARN, `family` or `family:revision`) to run or to base a new revision on.
+     * It is never deregistered by this resource. Cannot be used with `taskDefinition`. */
+    taskDefinitionArn?: string;
+    /** A RegisterTaskDefinition input to base the run on. Cannot be used with `taskDefinitionArn`. */
+    taskDefinition?: TaskDefinition;
+    /** The task definition family. Default: the given definition's family, else one derived from
+     * the Pulumi project and the resource name. Characters ECS refuses are replaced with `-`. */
+    family?: string;
+    /** The container that runs `command`. Default: the first container of the given definition, else `main`.
+     * A name the given definition lacks is added as a new container. */
+    containerName?: string;
+    /** Task CPU units. Default: the definition's, else 1024. For Fargate, one of 256, 512, 1024, 2048, 4096, 8192, 16384. */
+    cpu?: number;
+    /** Task memory (MiB). Default: the definition's, else 2048. For Fargate, a size valid for `cpu`. */
+    memory?: number;
+    /** The execution role (pulls the image, writes logs). Default: the definition's. Required for CloudWatch logs. */
+    executionRoleArn?: string;
+    /** The role the task's code runs as. Default: the definition's, else none. */
+    taskRoleArn?: string;
+    /** Configure the container's `awslogs` driver. Default: the value of `streamOutput`. */
+    configureCloudwatchLogs?: boolean;
+    /** Options merged over the `awslogs` defaults (`awslogs-group: ecs-task-run`, `awslogs-region`,
+     * `awslogs-stream-prefix: <family>`, `awslogs-create-group: true`). Needs `configureCloudwatchLogs`. Default: `{}`. */
+    cloudwatchLogsOptions?: Record<string, string>;
+    /** Stream the container's log lines to the deployment's output while the task runs (needs an
+     * `awslogs` configuration: set `configureCloudwatchLogs`, or give one in the definition). Default: false. */
+    streamOutput?: boolean;
+    /** Default: `FARGATE`. */
+    launchType?: LaunchType;
+    /** A capacity provider strategy, sent instead of `launchType`. Default: none (`FARGATE_SPOT` sets one). */
+    capacityProviderStrategy?: CapacityProviderStrategyItem[];
+    /** The VPC whose subnets the task uses when `networkConfiguration.subnets` is not given. Default: the default VPC. */
+    vpcId?: string;
+    /** `awsvpc` network settings. Default: the subnets of `vpcId` or the default VPC, public IP enabled. */
+    networkConfiguration?: NetworkSettings;
+    /** The cluster name or ARN. Default: the account's `default` cluster. */
+    cluster?: string;
+    /** Environment variables set on the container for this run; `null` removes a variable from the definition. Default: `{}`. */
+    env?: Record<string, string | null>;
+    /** Tags put on the task. Default: `{}`. */
+    tags?: Record<string, string>;
+    /** Copy the task definition's tags to the task (`TASK_DEFINITION`) or not (`NONE`). Default: AWS's (none). */
+    propagateTags?: "TASK_DEFINITION" | "NONE";
+    /** The Fargate platform version. Default: `LATEST` (AWS's). */
+    platformVersion?: string;
+    /** Enable ECS Exec into the task (needs a task role with ssmmessages permissions). Default: false. */
+    enableExecuteCommand?: boolean;
+    /** RFC 6902 operations (or a JSON string of them) applied last to the RunTask request. Default: `[]`. */
+    taskCustomizations?: JsonPatchOperation[] | string;
+    /** How long the task may take to reach RUNNING before it is stopped and the run fails. Default: 300. */
+    taskStartTimeoutSeconds?: number;
+    /** Seconds between two looks at the task's status. Default: 5. */
+    taskWatchPollInterval?: number;
+    /** Deregister, on delete, a task definition this resource registered. Default: true. */
+    autoDeregisterTaskDefinition?: boolean;
+    /** Wait for the task to stop (and record its exit code). When false, `pulumi up` returns once the task runs. Default: true. */
+    waitForCompletion?: boolean;
+    /** Fail the deployment when the container exits with a non-zero or missing exit code. Default: true. */
+    failOnNonZeroExit?: boolean;
+    /** Any values; a change to them runs the task again. Default: none. */
+    triggers?: unknown[];
+    /** The AWS region. Default: the provider's `aws:region` config, else the SDK's region chain (`AWS_REGION`, profile). */
+    region?: string;
+}
+
+/** What the resource adds to the user's inputs: where the resource lives. Not set by users. */
+export interface ResourceContext {
+    /** The Pulumi project. */
+    project: string;
+    /** The Pulumi stack. */
+    stack: string;
+    /** The resource's name. */
+    name: string;
+}
+
+/** The inputs the provider receives: the user's spec plus the resource context. */
+export interface TaskRunInputs extends TaskRunSpec {
+    __context: ResourceContext;
+}
+
+/** Placeholders for values known only when the run happens (shown by `pulumi preview`). */
+export const PLACEHOLDER = {
+    taskDefinitionArn: "<registered at run time>",
+    region: "<region at run time>",
+    subnets: (vpc: string): string => `<loaded from ${vpc} at run time>`,
+} as const;
+
+/** The planned run: what will be registered and sent, computed in one place (`plan/planRun.ts`)
+ * and shared by preview (`check`), `diff` and `create`. */
+export interface PlannedRun {
+    /** The region the run uses (or a placeholder in a preview where it is not known). */
+    region: string;
+    /** The task definition that will be registered (or reused when equal), or null when an existing
+     * definition given by ARN is run as it is (known only once it is described). */
+    taskDefinition: TaskDefinition | null;
+    /** Whether a definition must be registered (or an equal latest revision reused). */
+    needsRegistration: boolean;
+    /** The RunTask request, exactly as it will be sent (placeholders only where noted). */
+    runTaskRequest: Record<string, unknown>;
+    /** The container whose command, logs and exit code this run is about. */
+    containerName: string;
+}
+
+/** The checked inputs: the spec with defaults applied, and the plan for preview. */
+export interface CheckedInputs extends TaskRunInputs {
+    /** The dry run that `pulumi preview` shows: the task definition and RunTask request that would be sent. */
+    plan: PlannedRun;
+}
+
+/** What the resource records after a run. */
+export interface TaskRunResult {
+    /** The task's ARN. */
+    taskArn: string;
+    /** The cluster's ARN. */
+    clusterArn: string;
+    /** The task definition the task ran (registered, reused or given). */
+    taskDefinitionArn: string;
+    /** Whether this resource registered that definition (so that delete may deregister it). */
+    taskDefinitionRegistered: boolean;
+    /** The task's last known status. */
+    lastStatus: string;
+    /** The container's exit code; null when it never reported one. */
+    exitCode: number | null;
+    /** The task's stop code, when it stopped. */
+    stopCode: string | null;
+    /** The task's stop reason, when it stopped. */
+    stoppedReason: string | null;
+    /** When the task started running (ISO 8601), when known. */
+    startedAt: string | null;
+    /** When the task stopped (ISO 8601), when known. */
+    stoppedAt: string | null;
+    /** The container's log group, when it logs to CloudWatch. */
+    logGroupName: string | null;
+    /** The container's log stream, when it logs to CloudWatch. */
+    logStreamName: string | null;
+    /** The last lines of the container's log, when logs are available. */
+    logTail: string[];
+    /** The task definition as prepared (what was registered, reused or run). */
+    preparedTaskDefinition: TaskDefinition | null;
+    /** The RunTask request exactly as it was sent. */
+    runTaskRequest: Record<string, unknown>;
+}
+
+/** The resource's state: every checked input (the user's `taskDefinitionArn` input is kept as
+ * `requestedTaskDefinitionArn`) plus the run's result. */
+export type TaskRunOutputs = Omit<CheckedInputs, "taskDefinitionArn"> &
+    TaskRunResult & {
+        /** The user's `taskDefinitionArn` input, if any. */
+        requestedTaskDefinitionArn?: string;
+    };
