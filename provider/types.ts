@@ -147,6 +147,9 @@ export interface ResourceContext {
 /** The inputs the provider receives: the user's spec plus the resource context. */
 export interface TaskRunInputs extends TaskRunSpec {
     __context: ResourceContext;
+    /** The names of the arguments the program gave as Pulumi secrets: their values are redacted
+     * from the plan shown by `pulumi preview`. Default: none. */
+    __secretKeys?: string[];
 }
 
 /** Placeholders for values known only when the run happens (shown by `pulumi preview`). */
