@@ -1,0 +1,362 @@
+import type { Task } from "@aws-sdk/client-ecs";
+import type { CheckedInputs, PlannedRun, TaskDefinition, TaskRunResult } from "../types";
+import { resolveSettings, type RunSettings } from "../plan/settings";
+import { planRun } from "../plan/planRun";
+import { needsNetworkConfiguration, vpcLookup } from "../plan/network";
+import { INPUTS_HASH_TAG } from "../plan/constants";
+import type { RunPorts, LogReader } from "./ports";
+import { trackTask, untrackTask, stopReason } from "./activeTasks";
+import {
+    adviceForRunFailure,
+    containerOf,
+    describeStop,
+    failedToStart,
+    hasLeftStartup,
+    isoOrNull,
+    isRetryableRunFailure,
+    isStopped,
+} from "./taskStatus";
+
+/** The last log lines quoted in a failure message. */
+const FAILURE_TAIL_LINES = 20;
+
+/** A run's failure: the message says what happened and what to do. */
+export class RunFailedError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "RunFailedError";
+    }
+}
+
+/** Where the container's awslogs output goes, when it can be read. */
+export interface LogLocation {
+    group: string;
+    stream: string;
+}
+
+/**
+ * `pulumi up` for one `EcsTaskRun`: prepare the task definition, register it (or reuse an equal
+ * one), attach to a task of this resource still running from an interrupted run or run a new one,
+ * wait for it to start and to stop while streaming its logs, and record the result. A task that
+ * fails to start, times out or exits non-zero fails the run with a message a person can act on;
+ * nothing this run started is left running when it fails.
+ */
+export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise<TaskRunResult> {
+    const settings = resolveSettings(inputs);
+    const name = inputs.__context.name;
+    const say = (line: string): void => ports.log(`[${name}] ${line}`);
+
+    // 1. The task definition: described (when given by ARN), prepared, registered or reused.
+    let base: TaskDefinition | undefined;
+    if (inputs.taskDefinitionArn) {
+        const described = await ports.describeTaskDefinition(inputs.taskDefinitionArn);
+        if (!described) {
+            throw new RunFailedError(
+                `\`taskDefinitionArn\` ${inputs.taskDefinitionArn} was not found in ${ports.region}: check the ARN or family and the region.`,
+            );
+        }
+        base = described;
+    }
+    const draft = planRun(inputs, { region: ports.region, baseTaskDefinition: base });
+    checkContainerPresent(draft, inputs);
+    let taskDefinitionArn: string;
+    let registered = false;
+    if (draft.needsRegistration && draft.taskDefinition) {
+        say(`Preparing task definition family ${String(draft.taskDefinition.family)}...`);
+        const ensured = await ports.ensureTaskDefinition(draft.taskDefinition);
+        taskDefinitionArn = ensured.arn;
+        registered = ensured.registered;
+        say(ensured.registered ? `Registered task definition ${ensured.arn}.` : `Reusing the equal task definition ${ensured.arn}.`);
+    } else {
+        taskDefinitionArn = String(base?.taskDefinitionArn ?? inputs.taskDefinitionArn);
+    }
+
+    // 2. The network, then the one planned request, exactly as it will be sent.
+    let subnets: string[] | undefined;
+    const lookup = vpcLookup(settings);
+    if (needsNetworkConfiguration(draft.taskDefinition, settings) && lookup) {
+        subnets = await ports.findSubnets(lookup.vpcId);
+    }
+    const plan = planRun(inputs, { region: ports.region, baseTaskDefinition: base, taskDefinitionArn, subnets });
+    const preparedTaskDefinition = plan.taskDefinition ?? base ?? null;
+
+    try {
+        return await runAndWatch(plan, settings, preparedTaskDefinition, { taskDefinitionArn, registered }, ports, say, name);
+    } catch (err) {
+        // The run failed and will not be recorded in state: a definition registered for it would leak.
+        if (registered && settings.autoDeregisterTaskDefinition) {
+            await ports.deregisterTaskDefinition(taskDefinitionArn).catch(() => undefined);
+        }
+        throw err;
+    }
+}
+
+async function runAndWatch(
+    plan: PlannedRun,
+    settings: RunSettings,
+    preparedTaskDefinition: TaskDefinition | null,
+    definition: { taskDefinitionArn: string; registered: boolean },
+    ports: RunPorts,
+    say: (line: string) => void,
+    name: string,
+): Promise<TaskRunResult> {
+    const request = plan.runTaskRequest;
+    const cluster = typeof request.cluster === "string" ? request.cluster : undefined;
+
+    // 3. Attach to a task of this resource, with the same inputs, still running from an interrupted
+    //    `pulumi up`; else run a new one.
+    let sent: Record<string, unknown> = request;
+    let task = await findRunningTask(request, ports);
+    if (task) {
+        say(`Attaching to task ${task.taskArn}, still ${task.lastStatus} from an earlier, interrupted run.`);
+    } else {
+        const started = await startTask(request, settings, ports, say);
+        task = started.task;
+        sent = started.sent;
+    }
+    const taskArn = task.taskArn!;
+    const clusterArn = task.clusterArn!;
+    trackTask({
+        cluster: clusterArn,
+        taskArn,
+        resourceName: name,
+        stop: (reason) => ports.stopTask(clusterArn, taskArn, reason),
+    });
+
+    try {
+        const logs = logLocation(preparedTaskDefinition, plan.containerName, taskArn);
+        const reader = logs ? ports.openLogStream(logs.group, logs.stream, settings.streamOutput ? (line) => ports.log(line) : () => undefined) : undefined;
+        if (settings.streamOutput && !logs) {
+            say(`Output cannot be streamed: container ${plan.containerName} has no awslogs configuration with a stream prefix.`);
+        }
+
+        // 4. Wait for RUNNING (a short task may only be seen STOPPED), within the start timeout.
+        let lastStatus = task.lastStatus;
+        const onTask = (t: Task): void => {
+            if (t.lastStatus !== lastStatus) {
+                lastStatus = t.lastStatus;
+                say(`Task ${shortId(taskArn)} is ${t.lastStatus}.`);
+            }
+        };
+        say(`Waiting for task ${shortId(taskArn)} to start (${settings.taskStartTimeoutSeconds}s at most)...`);
+        try {
+            task = await ports.waitForTask(clusterArn, taskArn, hasLeftStartup, {
+                timeoutMs: settings.taskStartTimeoutSeconds * 1000,
+                pollIntervalMs: settings.taskWatchPollInterval * 1000,
+                onTask,
+            });
+        } catch (err) {
+            await ports.stopTask(clusterArn, taskArn, stopReason(name, `it did not start within ${settings.taskStartTimeoutSeconds}s`));
+            untrackTask(taskArn);
+            throw new RunFailedError(
+                `Task ${taskArn} did not start within \`taskStartTimeoutSeconds\` ${settings.taskStartTimeoutSeconds}; it was stopped. ` +
+                    `Raise \`taskStartTimeoutSeconds\` if the image is large or capacity is slow. (${errorMessage(err)})`,
+            );
+        }
+        if (failedToStart(task, plan.containerName)) {
+            untrackTask(taskArn);
+            throw new RunFailedError(`Task ${taskArn} failed to start: ${describeStop(task)}.`);
+        }
+
+        if (!settings.waitForCompletion) {
+            untrackTask(taskArn);
+            if (reader) await reader.poll().catch(() => undefined);
+            return result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader);
+        }
+
+        // 5. Wait for STOPPED, streaming the log as it arrives, then read what arrives after.
+        if (!isStopped(task)) {
+            task = await waitForStop(clusterArn, taskArn, settings, reader, onTask, ports);
+        }
+        untrackTask(taskArn);
+        if (reader) await reader.drain();
+
+        const outcome = result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader);
+        if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
+            throw new RunFailedError(failureMessage(outcome, plan.containerName, task));
+        }
+        say(`Task ${shortId(taskArn)} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
+        return outcome;
+    } catch (err) {
+        // A failure after RunTask (including a failed wait): stop the task rather than leave it running.
+        if (!(err instanceof RunFailedError)) {
+            await ports.stopTask(clusterArn, taskArn, stopReason(name, `the run failed: ${errorMessage(err)}`)).catch(() => undefined);
+        }
+        untrackTask(taskArn);
+        throw err;
+    }
+}
+
+/** Waits for STOPPED; when streaming, reads the log at every status change and poll in between. */
+async function waitForStop(
+    clusterArn: string,
+    taskArn: string,
+    settings: RunSettings,
+    reader: LogReader | undefined,
+    onTask: (t: Task) => void,
+    ports: RunPorts,
+): Promise<Task> {
+    if (!reader || !settings.streamOutput) {
+        return ports.waitForTask(clusterArn, taskArn, isStopped, { pollIntervalMs: settings.taskWatchPollInterval * 1000, onTask });
+    }
+    let stopped = false;
+    const waiting = ports
+        .waitForTask(clusterArn, taskArn, isStopped, { pollIntervalMs: settings.taskWatchPollInterval * 1000, onTask })
+        .finally(() => {
+            stopped = true;
+        });
+    // Stream while the task runs; a log read that fails is reported once and retried next round.
+    const streaming = (async () => {
+        while (!stopped) {
+            await reader.poll().catch(() => undefined);
+            if (stopped) break;
+            await ports.clock.sleep(Math.min(settings.taskWatchPollInterval * 1000, 1000));
+        }
+    })();
+    const task = await waiting;
+    await streaming;
+    return task;
+}
+
+/** Starts the task: retries capacity failures with a fresh `clientToken` per attempt, after
+ * checking by `startedBy` that the failed attempt did not start a task after all. */
+async function startTask(
+    request: Record<string, unknown>,
+    settings: RunSettings,
+    ports: RunPorts,
+    say: (line: string) => void,
+): Promise<{ task: Task; sent: Record<string, unknown> }> {
+    const cluster = typeof request.cluster === "string" ? request.cluster : undefined;
+    const startedBy = typeof request.startedBy === "string" ? request.startedBy : undefined;
+    const deadline = ports.clock.now() + settings.taskStartTimeoutSeconds * 1000;
+    const known = startedBy ? new Set(await ports.listTasks({ cluster, startedBy, desiredStatus: "RUNNING" })) : new Set<string>();
+    say(`Running task in cluster ${cluster ?? "default"}...`);
+    for (let attempt = 1; ; attempt++) {
+        const sent = { ...request, clientToken: ports.newClientToken() };
+        const { tasks, failures } = await ports.runTask(sent);
+        if (tasks.length > 0 && tasks[0].taskArn) {
+            say(`Started task ${tasks[0].taskArn}.`);
+            return { task: tasks[0], sent };
+        }
+        const reasons = failures.map((f) => `${f.reason ?? "unknown"}${f.detail ? ` (${f.detail})` : ""}`).join("; ") || "no task and no failure returned";
+        const retryable = failures.length > 0 && failures.every(isRetryableRunFailure);
+        if (!retryable) {
+            const advice = failures.map((f) => adviceForRunFailure(f.reason ?? "")).join("; ");
+            throw new RunFailedError(`RunTask started no task in cluster ${cluster ?? "default"}: ${reasons}. What to do: ${advice || "check the request"}.`);
+        }
+        // AWS's failures are not always reliable: a task may have started anyway.
+        if (startedBy) {
+            const now = await ports.listTasks({ cluster, startedBy, desiredStatus: "RUNNING" });
+            const fresh = now.filter((arn) => !known.has(arn));
+            if (fresh.length > 0) {
+                const described = await ports.describeTasks(cluster, fresh);
+                const adopted = described.tasks.find((t) => t.taskArn);
+                if (adopted) {
+                    say(`RunTask reported ${reasons}, but started task ${adopted.taskArn}: using it.`);
+                    return { task: adopted, sent };
+                }
+            }
+        }
+        const delay = Math.min(20_000, 1000 * 2 ** (attempt - 1)) * (0.5 + ports.clock.random() / 2);
+        if (ports.clock.now() + delay > deadline) {
+            throw new RunFailedError(
+                `RunTask found no capacity after ${attempt} attempts within \`taskStartTimeoutSeconds\` ${settings.taskStartTimeoutSeconds}: ${reasons}. ` +
+                    `What to do: ${adviceForRunFailure(failures[0]?.reason ?? "")}.`,
+            );
+        }
+        say(`RunTask: ${reasons}; trying again in ${Math.round(delay)} ms (attempt ${attempt + 1}).`);
+        await ports.clock.sleep(delay);
+    }
+}
+
+/** A task of this resource, with the same run-defining inputs, that is still going. */
+async function findRunningTask(request: Record<string, unknown>, ports: RunPorts): Promise<Task | undefined> {
+    const startedBy = typeof request.startedBy === "string" ? request.startedBy : undefined;
+    const hash = inputsHashOf(request);
+    if (!startedBy || !hash) return undefined;
+    const cluster = typeof request.cluster === "string" ? request.cluster : undefined;
+    const arns = await ports.listTasks({ cluster, startedBy, desiredStatus: "RUNNING" });
+    if (arns.length === 0) return undefined;
+    const { tasks } = await ports.describeTasks(cluster, arns);
+    return tasks.find((t) => !isStopped(t) && (t.tags ?? []).some((tag) => tag.key === INPUTS_HASH_TAG && tag.value === hash));
+}
+
+function inputsHashOf(request: Record<string, unknown>): string | undefined {
+    const tags = Array.isArray(request.tags) ? (request.tags as { key?: string; value?: string }[]) : [];
+    return tags.find((t) => t.key === INPUTS_HASH_TAG)?.value;
+}
+
+/** The awslogs stream of the container, when its configuration lets us name it. */
+export function logLocation(taskDefinition: TaskDefinition | null, containerName: string, taskArn: string): LogLocation | undefined {
+    const container = (taskDefinition?.containerDefinitions ?? []).find((c) => c.name === containerName);
+    const config = container?.logConfiguration;
+    if (!config || config.logDriver !== "awslogs") return undefined;
+    const group = config.options?.["awslogs-group"];
+    const prefix = config.options?.["awslogs-stream-prefix"];
+    if (!group || !prefix) return undefined;
+    return { group, stream: `${prefix}/${containerName}/${shortId(taskArn)}` };
+}
+
+function result(
+    task: Task,
+    definition: { taskDefinitionArn: string; registered: boolean },
+    preparedTaskDefinition: TaskDefinition | null,
+    sent: Record<string, unknown>,
+    containerName: string,
+    logs: LogLocation | undefined,
+    reader: LogReader | undefined,
+): TaskRunResult {
+    const container = containerOf(task, containerName);
+    return {
+        taskArn: task.taskArn!,
+        clusterArn: task.clusterArn!,
+        taskDefinitionArn: task.taskDefinitionArn ?? definition.taskDefinitionArn,
+        taskDefinitionRegistered: definition.registered,
+        lastStatus: task.lastStatus ?? "UNKNOWN",
+        exitCode: container?.exitCode ?? null,
+        stopCode: task.stopCode ?? null,
+        stoppedReason: task.stoppedReason ?? null,
+        startedAt: isoOrNull(task.startedAt),
+        stoppedAt: isoOrNull(task.stoppedAt),
+        logGroupName: logs?.group ?? null,
+        logStreamName: logs?.stream ?? null,
+        logTail: reader ? reader.tail() : [],
+        preparedTaskDefinition,
+        runTaskRequest: sent,
+    };
+}
+
+function failureMessage(outcome: TaskRunResult, containerName: string, task: Task): string {
+    const code = outcome.exitCode === null ? "no exit code" : `exit code ${outcome.exitCode}`;
+    const tail = outcome.logTail.slice(-FAILURE_TAIL_LINES);
+    const logs =
+        tail.length > 0
+            ? `\nLast ${tail.length} log lines of ${outcome.logStreamName}:\n  ${tail.join("\n  ")}`
+            : outcome.logStreamName
+              ? `\nNo log lines were found in ${outcome.logGroupName}/${outcome.logStreamName}.`
+              : "\nNo logs: set `configureCloudwatchLogs` (or `streamOutput`) to see the container's output.";
+    return (
+        `Task ${outcome.taskArn} failed: container ${containerName} stopped with ${code} (${describeStop(task)}). ` +
+        `Fix the command or set \`failOnNonZeroExit\` to false to record the code without failing.${logs}`
+    );
+}
+
+/** A task definition given by ARN must hold the container unless an image is given to add it. */
+function checkContainerPresent(plan: PlannedRun, inputs: CheckedInputs): void {
+    if (!inputs.taskDefinitionArn || inputs.image || !plan.taskDefinition) return;
+    const container = (plan.taskDefinition.containerDefinitions ?? []).find((c) => c.name === plan.containerName);
+    if (!container?.image) {
+        throw new RunFailedError(
+            `\`containerName\` ${plan.containerName} is not a container of task definition ${inputs.taskDefinitionArn} and no \`image\` was given to add it: ` +
+                `use one of its containers (${(plan.taskDefinition.containerDefinitions ?? []).map((c) => c.name).join(", ")}) or give \`image\`.`,
+        );
+    }
+}
+
+function shortId(taskArn: string): string {
+    return taskArn.split("/").pop() ?? taskArn;
+}
+
+function errorMessage(err: unknown): string {
+    return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,35 @@
+import type { TaskRunOutputs } from "../types";
+import type { RunPorts } from "./ports";
+import { containerOf, isoOrNull } from "./taskStatus";
+
+/**
+ * `pulumi refresh`: describes the task and updates its status, stop code and exit code. ECS
+ * forgets a stopped task after about an hour; a task it no longer knows keeps its recorded state,
+ * as does one whose cluster is gone.
+ */
+export async function readRun(state: TaskRunOutputs, ports: RunPorts): Promise<TaskRunOutputs> {
+    if (!state.taskArn || !state.clusterArn) return state;
+    let described;
+    try {
+        described = await ports.describeTasks(state.clusterArn, [state.taskArn]);
+    } catch (err) {
+        if (errorName(err) === "ClusterNotFoundException") return state;
+        throw err;
+    }
+    const task = described.tasks.find((t) => t.taskArn === state.taskArn);
+    if (!task) return state;
+    const container = containerOf(task, state.plan.containerName);
+    return {
+        ...state,
+        lastStatus: task.lastStatus ?? state.lastStatus,
+        exitCode: container?.exitCode ?? state.exitCode ?? null,
+        stopCode: task.stopCode ?? state.stopCode ?? null,
+        stoppedReason: task.stoppedReason ?? state.stoppedReason ?? null,
+        startedAt: isoOrNull(task.startedAt) ?? state.startedAt ?? null,
+        stoppedAt: isoOrNull(task.stoppedAt) ?? state.stoppedAt ?? null,
+    };
+}
+
+function errorName(err: unknown): string | undefined {
+    return typeof err === "object" && err !== null && "name" in err ? String((err as { name: unknown }).name) : undefined;
+}

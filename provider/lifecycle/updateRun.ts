@@ -1,0 +1,24 @@
+import type { CheckedInputs, TaskRunOutputs } from "../types";
+
+/** The inputs that only say how a run is watched: changing them updates in place and runs nothing. */
+export const WATCH_SETTINGS = [
+    "streamOutput",
+    "taskStartTimeoutSeconds",
+    "taskWatchPollInterval",
+    "autoDeregisterTaskDefinition",
+    "waitForCompletion",
+    "failOnNonZeroExit",
+] as const;
+
+/**
+ * An in-place update: `diff` sends here only changes to watching settings, so the new state is
+ * the old one with the new settings (and the new plan, which shows the same run).
+ */
+export function updateRun(olds: TaskRunOutputs, news: CheckedInputs): TaskRunOutputs {
+    const next: Record<string, unknown> = { ...olds, plan: news.plan, __secretKeys: news.__secretKeys };
+    for (const key of WATCH_SETTINGS) {
+        if (news[key] === undefined) delete next[key];
+        else next[key] = news[key];
+    }
+    return next as TaskRunOutputs;
+}
