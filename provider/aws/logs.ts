@@ -1,0 +1,46 @@
+/**
+ * Thin CloudWatch Logs call (the SDK module is loaded inside the function: closure serialization).
+ */
+import type { CloudWatchLogsClient } from "@aws-sdk/client-cloudwatch-logs";
+
+/** The arguments of {@link getLogEvents}. */
+export interface GetLogEventsArgs {
+    /** The log group name. */
+    group: string;
+    /** The log stream name (awslogs: `<prefix>/<container name>/<task id>`). */
+    stream: string;
+    /** The `nextForwardToken` of the previous page; none on the first read. */
+    nextToken?: string;
+    /** Always true: read forward (AWS requires it when `nextToken` is a forward token). */
+    startFromHead: true;
+    /** At most this many events (AWS's maximum and default: 10,000, or 1 MB). */
+    limit?: number;
+}
+
+/** One page of {@link getLogEvents}. */
+export interface LogEventsPage {
+    events: { timestamp?: number; message?: string }[];
+    /** At the end of the stream AWS returns the token that was sent. */
+    nextForwardToken?: string;
+}
+
+/**
+ * GetLogEvents: one page of a stream, forward. A stream that does not exist (yet) throws
+ * `ResourceNotFoundException`, which the caller ({@link LogStreamer}) treats as "no lines yet".
+ */
+export async function getLogEvents(logs: CloudWatchLogsClient, args: GetLogEventsArgs): Promise<LogEventsPage> {
+    const { GetLogEventsCommand } = require("@aws-sdk/client-cloudwatch-logs") as typeof import("@aws-sdk/client-cloudwatch-logs");
+    const out = await logs.send(
+        new GetLogEventsCommand({
+            logGroupName: args.group,
+            logStreamName: args.stream,
+            startFromHead: true,
+            ...(args.nextToken !== undefined ? { nextToken: args.nextToken } : {}),
+            ...(args.limit !== undefined ? { limit: args.limit } : {}),
+        }),
+    );
+    return {
+        events: (out.events ?? []).map((e) => ({ timestamp: e.timestamp, message: e.message })),
+        nextForwardToken: out.nextForwardToken,
+    };
+}
