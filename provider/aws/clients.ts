@@ -114,3 +114,20 @@ export function makeClientCache(make: (region?: string) => AwsClients = makeClie
         },
     };
 }
+
+const PROCESS_CLIENTS_KEY = "__ecsTaskRun.clients";
+
+/**
+ * The clients of `region` (default: the SDK's region chain) shared by the whole process: one set
+ * per region, created on first use and kept on `globalThis` (under `"__ecsTaskRun.clients"`),
+ * never at module level.
+ */
+export function processClients(region?: string): AwsClients {
+    const g = globalThis as unknown as Record<string, ClientCache | undefined>;
+    let cache = g[PROCESS_CLIENTS_KEY];
+    if (!cache) {
+        cache = makeClientCache();
+        g[PROCESS_CLIENTS_KEY] = cache;
+    }
+    return cache.get(region);
+}

@@ -3,7 +3,7 @@
  * in, plain data out. The SDK module is loaded inside each function (closure serialization).
  * "Already gone" answers are mapped to values, not errors, where the caller needs to survive them.
  */
-import type { ECSClient, Failure, ListTasksCommandInput, RegisterTaskDefinitionCommandInput, RunTaskCommandInput, Task } from "@aws-sdk/client-ecs";
+import type { DescribeTasksCommandInput, ECSClient, Failure, ListTasksCommandInput, RegisterTaskDefinitionCommandInput, RunTaskCommandInput, Task } from "@aws-sdk/client-ecs";
 import type { TaskDefinition } from "../types";
 import { errorCode, errorMessage } from "./errors";
 
@@ -152,18 +152,25 @@ export const DESCRIBE_TASKS_MAX = 100;
  * DescribeTasks of up to {@link DESCRIBE_TASKS_MAX} tasks of one cluster (the caller batches; more
  * throws). Tasks ECS does not (yet) know come back as failures with reason `MISSING`. No call is
  * made for an empty list.
+ *
+ * @param cluster - name or ARN; `undefined` for the account's default cluster.
+ * @param opts.includeTags - ask for the tasks' tags too (`include: ["TAGS"]`). Default: false.
  */
 export async function describeTasks(
     ecs: ECSClient,
-    cluster: string,
+    cluster: string | undefined,
     arns: string[],
+    opts: { includeTags?: boolean } = {},
 ): Promise<{ tasks: Task[]; failures: Failure[] }> {
     if (arns.length === 0) return { tasks: [], failures: [] };
     if (arns.length > DESCRIBE_TASKS_MAX) {
         throw new RangeError(`DescribeTasks takes at most ${DESCRIBE_TASKS_MAX} tasks per call; got ${arns.length}`);
     }
     const { DescribeTasksCommand } = sdk();
-    const out = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns }));
+    const input: DescribeTasksCommandInput = { tasks: arns };
+    if (cluster !== undefined) input.cluster = cluster;
+    if (opts.includeTags) input.include = ["TAGS"];
+    const out = await ecs.send(new DescribeTasksCommand(input));
     return { tasks: out.tasks ?? [], failures: out.failures ?? [] };
 }
 
@@ -200,13 +207,14 @@ export async function stopTask(
  */
 export async function listTasks(
     ecs: ECSClient,
-    query: { cluster: string; startedBy?: string; desiredStatus?: "RUNNING" | "PENDING" | "STOPPED"; family?: string },
+    query: { cluster?: string; startedBy?: string; desiredStatus?: "RUNNING" | "PENDING" | "STOPPED"; family?: string },
 ): Promise<string[]> {
     const { ListTasksCommand } = sdk();
     const arns: string[] = [];
     let nextToken: string | undefined;
     do {
-        const input: ListTasksCommandInput = { cluster: query.cluster };
+        const input: ListTasksCommandInput = {};
+        if (query.cluster !== undefined) input.cluster = query.cluster;
         if (query.startedBy !== undefined) input.startedBy = query.startedBy;
         if (query.desiredStatus !== undefined) input.desiredStatus = query.desiredStatus;
         if (query.family !== undefined) input.family = query.family;
