@@ -120,7 +120,8 @@ describe("aws/clients", () => {
     it("makeClients uses the standard retry mode and the given region", async () => {
         const c = makeClients("ap-south-1");
         assert.equal(await c.ecs.config.region(), "ap-south-1");
-        assert.equal(await c.ecs.config.retryStrategy().then((s) => s.mode), "standard");
+        const strategy = (await c.ecs.config.retryStrategy()) as { mode?: string };
+        assert.equal(strategy.mode, "standard");
         c.ecs.destroy();
         c.ec2.destroy();
         c.logs.destroy();
