@@ -157,6 +157,8 @@ export const PLACEHOLDER = {
     taskDefinitionArn: "<registered at run time>",
     region: "<region at run time>",
     subnets: (vpc: string): string => `<loaded from ${vpc} at run time>`,
+    /** The container of a definition given by ARN, known once the definition is described. */
+    containerName: "<first container of the task definition>",
 } as const;
 
 /** The planned run: what will be registered and sent, computed in one place (`plan/planRun.ts`)

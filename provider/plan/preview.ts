@@ -1,0 +1,18 @@
+/** The text `pulumi preview` shows for a planned run. */
+import { stringify } from "yaml";
+import type { PlannedRun } from "../types";
+
+/**
+ * The planned run as YAML documents, like the reference's `preview()`:
+ * `---\n# Task definition\n<yaml>\n---\n# Task run request\n<yaml>`; the first document is left
+ * out when the definition is not known (a `taskDefinitionArn` not described yet). Keys are sorted
+ * so that the text only changes when the plan does.
+ */
+export function renderPreview(plan: PlannedRun): string {
+    const task = plan.taskDefinition === null ? "" : `---\n# Task definition\n${toYaml(plan.taskDefinition)}\n`;
+    return `${task}---\n# Task run request\n${toYaml(plan.runTaskRequest)}`;
+}
+
+function toYaml(value: unknown): string {
+    return stringify(value, { sortMapEntries: true, lineWidth: 0 });
+}
