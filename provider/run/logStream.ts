@@ -1,0 +1,166 @@
+/**
+ * Reads one CloudWatch Logs stream forward, relays each line, and keeps only the last lines.
+ *
+ * GetLogEvents facts (ecs-facts.md): at the end of the stream AWS returns the `nextForwardToken`
+ * that was sent; a page can be empty while more events exist (then the token differs); a stream
+ * that does not exist yet answers `ResourceNotFoundException`; lines keep arriving after the task
+ * is STOPPED.
+ */
+import { describeAwsError, errorCode, isFatal } from "../aws/errors";
+import type { Clock } from "../aws/retry";
+
+/** One GetLogEvents page, as `aws/logs.ts` `getLogEvents` answers it. */
+export interface LogPage {
+    events: { timestamp?: number; message?: string }[];
+    nextForwardToken?: string;
+}
+
+/** What a {@link LogStreamer} needs. */
+export interface LogStreamerDeps {
+    /** One GetLogEvents call (bound to a client). */
+    getLogEvents(args: { group: string; stream: string; nextToken?: string; startFromHead: true; limit?: number }): Promise<LogPage>;
+    group: string;
+    stream: string;
+    /** How many last lines to keep for {@link LogStreamer.tail}. Default: 50. */
+    tailLines?: number;
+    /** Called with each line, in order. Default: none. */
+    onLine?: (line: string) => void;
+    /** Called once when the stream cannot be read (e.g. access denied): streaming then stops. Default: none. */
+    onWarning?: (message: string) => void;
+    clock: Clock;
+    /** The most pages one {@link LogStreamer.poll} reads (the rest comes next poll). Default: 100. */
+    maxPagesPerPoll?: number;
+}
+
+/** Reads a stream forward in polls; see the module comment. */
+export class LogStreamer {
+    /** Lines relayed so far. */
+    linesRelayed = 0;
+    /** GetLogEvents calls made. */
+    calls = 0;
+    /** Reads that failed (other than "stream not created yet"). */
+    readErrors = 0;
+    /** The last failed read's error. */
+    lastError: unknown = undefined;
+
+    private readonly deps: LogStreamerDeps;
+    private token: string | undefined = undefined;
+    /** Ring buffer of the last lines: `ring[(start + i) % capacity]`. */
+    private ring: string[] = [];
+    private start = 0;
+    private disabled = false;
+    private streamExists = false;
+
+    constructor(deps: LogStreamerDeps) {
+        this.deps = deps;
+    }
+
+    /** Whether the stream was found (a read succeeded). */
+    found(): boolean {
+        return this.streamExists;
+    }
+
+    /**
+     * Reads what is new: pages forward from the last token (from the head on the first read) until
+     * AWS returns the token it was sent (the end), or `maxPagesPerPoll` pages. An empty page with a
+     * new token goes on. Returns the number of new lines. A missing stream (not created yet) reads 0
+     * lines; a failed read is counted in `readErrors` and retried next poll; a fatal one (e.g.
+     * access denied) is reported once through `onWarning` and ends streaming. Never throws.
+     */
+    async poll(): Promise<number> {
+        if (this.disabled) return 0;
+        let lines = 0;
+        const maxPages = this.deps.maxPagesPerPoll ?? 100;
+        for (let page = 0; page < maxPages; page++) {
+            const sent = this.token;
+            let answer: LogPage;
+            try {
+                this.calls++;
+                answer = await this.deps.getLogEvents({
+                    group: this.deps.group,
+                    stream: this.deps.stream,
+                    startFromHead: true,
+                    ...(sent !== undefined ? { nextToken: sent } : {}),
+                });
+            } catch (err) {
+                if (errorCode(err) === "ResourceNotFoundException") return lines;
+                this.readErrors++;
+                this.lastError = err;
+                if (isFatal(err)) {
+                    this.disabled = true;
+                    this.deps.onWarning?.(
+                        describeAwsError(err, `Reading log stream ${this.deps.group}/${this.deps.stream}`, "logs:GetLogEvents") +
+                            " Log lines will not be streamed.",
+                    );
+                }
+                return lines;
+            }
+            this.streamExists = true;
+            for (const e of answer.events) {
+                this.push(e.message ?? "");
+                lines++;
+            }
+            const next = answer.nextForwardToken;
+            if (next === undefined || next === sent) break;
+            this.token = next;
+        }
+        return lines;
+    }
+
+    /**
+     * After the task stopped: reads until a poll brings no new line and at least `quietMs` has
+     * passed since `since` (when the task stopped; default: now) and since the last new line,
+     * or until `deadlineMs` has passed.
+     *
+     * @param opts.quietMs - default 1000.
+     * @param opts.deadlineMs - default 30000, from the call.
+     * @param opts.pollIntervalMs - the wait between two reads; default 500.
+     * @param opts.since - the epoch ms the task stopped (its `stoppedAt`); default: now.
+     */
+    async drain(opts: { quietMs?: number; deadlineMs?: number; pollIntervalMs?: number; since?: number } = {}): Promise<void> {
+        const clock = this.deps.clock;
+        const quiet = opts.quietMs ?? 1000;
+        const interval = opts.pollIntervalMs ?? 500;
+        const start = clock.now();
+        const end = start + (opts.deadlineMs ?? 30_000);
+        let lastNew = Math.min(opts.since ?? start, start);
+        for (;;) {
+            const n = await this.poll();
+            const now = clock.now();
+            if (n > 0) lastNew = now;
+            else if (now - lastNew >= quiet || this.disabled) return;
+            if (now >= end) return;
+            const wait = Math.min(interval, end - now, n > 0 ? interval : Math.max(1, lastNew + quiet - now));
+            await clock.sleep(Math.max(1, wait));
+        }
+    }
+
+    /** The last `tailLines` lines, oldest first. */
+    tail(): string[] {
+        const cap = this.capacity();
+        if (this.ring.length < cap) return [...this.ring];
+        return [...this.ring.slice(this.start), ...this.ring.slice(0, this.start)];
+    }
+
+    private capacity(): number {
+        return Math.max(0, this.deps.tailLines ?? 50);
+    }
+
+    private push(message: string): void {
+        const line = message.replace(/\r?\n$/, "");
+        this.linesRelayed++;
+        try {
+            this.deps.onLine?.(line);
+        } catch {
+            // A faulty observer must not stop the reading.
+        }
+        const cap = this.capacity();
+        if (cap === 0) return;
+        if (this.ring.length < cap) {
+            this.ring.push(line);
+        } else {
+            this.ring[this.start] = line;
+            this.start = (this.start + 1) % cap;
+        }
+    }
+}
