@@ -6,6 +6,7 @@
  *
  * No Pulumi CLI, no engine and no cloud is involved: the mock monitor answers every registration.
  */
+import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
@@ -23,7 +24,7 @@ export interface CapturedResource {
     inputs: Record<string, unknown>;
     /** The serialized dynamic provider (`inputs.__provider`); `""` for a resource that is not dynamic. */
     provider: string;
-    /** The top-level input names that were registered as secrets. */
+    /** The top-level input names whose value was registered as, or with, a secret (at any depth). */
     secretInputs: string[];
     /** The `additionalSecretOutputs` option sent with the registration. */
     additionalSecretOutputs: string[];
@@ -45,6 +46,11 @@ export interface CaptureOptions {
     preview?: boolean;
     /** The state a registered resource gets; default: its inputs plus `id`, `arn` and `name` when absent. */
     newResource?: (args: pulumi.runtime.MockResourceArgs) => pulumi.runtime.MockResourceResult;
+    /** Stack configuration (`{"aws:region": "us-east-1", "<project>:key": "value"}`); default none.
+     * Each capture starts from this configuration only. */
+    config?: Record<string, string>;
+    /** The keys of {@link config} that are secret. */
+    secretConfigKeys?: string[];
     /** The answer of a provider function call (`aws.getRegion()`…); default: its inputs. */
     call?: (args: pulumi.runtime.MockCallArgs) => pulumi.runtime.MockCallResult;
 }
@@ -135,7 +141,7 @@ async function captureNow(program: () => void | Promise<void>, options: CaptureO
             custom,
         };
         const raw = (object?.toJavaScript() ?? {}) as Record<string, unknown>;
-        entry.secretInputs = Object.keys(raw).filter((key) => isSecretValue(raw[key]));
+        entry.secretInputs = Object.keys(raw).filter((key) => containsSecret(raw[key]));
         // The dynamic provider host tells the engine it does not accept secrets, so the engine sends
         // it plain values: unwrap them here too.
         entry.inputs = object ? (unwrapSecrets(pulumi.runtime.deserializeProperties(object)) as Record<string, unknown>) : {};
@@ -161,6 +167,7 @@ async function captureNow(program: () => void | Promise<void>, options: CaptureO
         failures.push(reason);
     };
     process.on("unhandledRejection", onRejection);
+    pulumi.runtime.setAllConfig(options.config ?? {}, options.secretConfigKeys);
     try {
         await program();
         await waitForRPCs();
@@ -168,6 +175,7 @@ async function captureNow(program: () => void | Promise<void>, options: CaptureO
         await new Promise((resolve) => setImmediate(resolve));
         await new Promise((resolve) => setImmediate(resolve));
     } finally {
+        pulumi.runtime.setAllConfig({});
         process.removeListener("unhandledRejection", onRejection);
         for (const listener of others) process.on("unhandledRejection", listener);
     }
@@ -203,6 +211,13 @@ export function unwrapSecrets(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, member]) => [key, unwrapSecrets(member)]));
 }
 
+function containsSecret(value: unknown): boolean {
+    if (isSecretValue(value)) return true;
+    if (Array.isArray(value)) return value.some(containsSecret);
+    if (typeof value === "object" && value !== null) return Object.values(value).some(containsSecret);
+    return false;
+}
+
 function isSecretValue(value: unknown): boolean {
     return typeof value === "object" && value !== null && (value as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
@@ -221,13 +236,18 @@ export function captureProvider(program: () => void | Promise<void>, options?: C
 }
 
 /**
- * `require`s a module again even if it was loaded before (only that module is evicted from the
- * cache, not what it imports), so that a program written as top-level code registers its
- * resources again. When the module's default export is a function, it is called and awaited.
+ * `require`s a module again even if it was loaded before, so that a program written as top-level
+ * code registers its resources again. Only that module is evicted from the cache, and the modules
+ * under the `alsoEvict` folders or files (say, the example a root `index.ts` re-exports), not the
+ * rest of what it imports. When the module's default export is a function, it is called and awaited.
  */
-export async function requireFresh(modulePath: string): Promise<unknown> {
+export async function requireFresh(modulePath: string, alsoEvict: string[] = []): Promise<unknown> {
     const resolved = require.resolve(modulePath);
     delete require.cache[resolved];
+    const prefixes = alsoEvict.map((p) => path.resolve(p));
+    for (const key of Object.keys(require.cache)) {
+        if (prefixes.some((prefix) => key === prefix || key.startsWith(prefix + path.sep))) delete require.cache[key];
+    }
     const loaded = require(resolved) as { default?: unknown };
     if (typeof loaded.default === "function") {
         return (loaded.default as () => unknown)();
