@@ -117,8 +117,14 @@ export const DEFAULT_VPC_LABEL = "the default VPC";
  * `@pulumi/pulumi/runtime/rpc.js` (`unknownValue`). */
 export const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
-/** Keys of the provider's inputs that are not user inputs and that validation ignores. */
-export const INTERNAL_INPUT_KEYS: readonly string[] = ["__context", "__provider", "plan"];
+/** Keys of the provider's inputs that are not user inputs and that validation ignores (besides
+ * these, every key starting with `__` is internal: `__context`, `__provider`, `__secretKeys`...). */
+export const INTERNAL_INPUT_KEYS: readonly string[] = ["__context", "__provider", "__secretKeys", "plan"];
+
+/** Whether an input key is internal (not a user input): see {@link INTERNAL_INPUT_KEYS}. */
+export function isInternalKey(key: string): boolean {
+    return INTERNAL_INPUT_KEYS.includes(key) || key.startsWith("__");
+}
 
 function range(from: number, to: number, step: number): number[] {
     const values: number[] = [];

@@ -9,7 +9,7 @@ import {
     FARGATE_CPUS,
     FARGATE_LAUNCH_TYPES,
     FARGATE_SIZES,
-    INTERNAL_INPUT_KEYS,
+    isInternalKey,
 } from "./constants";
 import { logsWithAwslogs, selectContainer } from "./container";
 import { findCustomizationProblem } from "./customizations";
@@ -43,7 +43,8 @@ interface View {
 /**
  * Checks raw inputs (as `check` receives them) and returns the problems: at most one failure per
  * property (several reasons for one property are joined). Unknown input names are reported (with
- * a suggestion when one is close); `__context`, `__provider` and `plan` are ignored. Values Pulumi
+ * a suggestion when one is close); `plan` and the internal `__` keys (`__context`, `__provider`,
+ * `__secretKeys`) are ignored. Values Pulumi
  * does not know yet (preview) are not checked, nor are the checks that depend on them.
  */
 export function validateInputs(raw: Record<string, unknown>): CheckFailure[] {
@@ -55,7 +56,7 @@ export function validateInputs(raw: Record<string, unknown>): CheckFailure[] {
     };
 
     for (const key of Object.keys(raw)) {
-        if (INTERNAL_INPUT_KEYS.includes(key) || (SPEC_KEYS as string[]).includes(key)) continue;
+        if (isInternalKey(key) || (SPEC_KEYS as string[]).includes(key)) continue;
         const suggestion = closest(key, SPEC_KEYS);
         add(key, `\`${key}\` is not an input of EcsTaskRun${suggestion ? `; did you mean \`${suggestion}\`?` : "."}`);
     }

@@ -1,0 +1,113 @@
+import assert from "node:assert/strict";
+import { resolveSettings, RUN_KEYS, SPEC_KEYS, WATCH_KEYS } from "../../../provider/plan/settings";
+import type { TaskRunInputs } from "../../../provider/types";
+import { CTX, inputs } from "./fixtures";
+
+describe("plan/settings", () => {
+    it("applies every default", () => {
+        assert.deepStrictEqual(resolveSettings(inputs({})), {
+            configureCloudwatchLogs: false,
+            cloudwatchLogsOptions: {},
+            streamOutput: false,
+            launchType: "FARGATE",
+            networkConfiguration: { assignPublicIp: "ENABLED" },
+            env: {},
+            tags: {},
+            enableExecuteCommand: false,
+            taskCustomizations: [],
+            taskStartTimeoutSeconds: 300,
+            taskWatchPollInterval: 5,
+            autoDeregisterTaskDefinition: true,
+            waitForCompletion: true,
+            failOnNonZeroExit: true,
+            triggers: [],
+            context: CTX,
+        });
+    });
+
+    it("keeps every given value", () => {
+        const given = inputs({
+            command: ["echo", "hi"],
+            image: "alpine",
+            taskDefinitionArn: "arn:aws:ecs:us-east-1:1:task-definition/app:3",
+            family: "app",
+            containerName: "app",
+            cpu: 512,
+            memory: 1024,
+            executionRoleArn: "arn:exec",
+            taskRoleArn: "arn:task",
+            configureCloudwatchLogs: true,
+            cloudwatchLogsOptions: { "awslogs-group": "g" },
+            streamOutput: true,
+            launchType: "EC2",
+            capacityProviderStrategy: [{ capacityProvider: "cp", weight: 2, base: 1 }],
+            vpcId: "vpc-1",
+            networkConfiguration: { subnets: ["subnet-1"], securityGroups: ["sg-1"], assignPublicIp: "DISABLED" },
+            cluster: "c",
+            env: { A: "1", B: null },
+            tags: { team: "data" },
+            propagateTags: "TASK_DEFINITION",
+            platformVersion: "1.4.0",
+            enableExecuteCommand: true,
+            taskCustomizations: [{ op: "add", path: "/group", value: "g" }],
+            taskStartTimeoutSeconds: 60,
+            taskWatchPollInterval: 1.5,
+            autoDeregisterTaskDefinition: false,
+            waitForCompletion: false,
+            failOnNonZeroExit: false,
+            triggers: [1, "a"],
+            region: "eu-west-1",
+        });
+        const { __context, ...spec } = given;
+        assert.deepStrictEqual(resolveSettings(given), { ...spec, context: __context });
+    });
+
+    it("treats empty lists, nulls and empty security groups as not given", () => {
+        const raw = {
+            command: [],
+            capacityProviderStrategy: [],
+            image: null,
+            networkConfiguration: { securityGroups: [], subnets: null },
+            __context: CTX,
+        } as unknown as TaskRunInputs;
+        const s = resolveSettings(raw);
+        assert.deepStrictEqual(
+            [s.command, s.capacityProviderStrategy, s.image, s.networkConfiguration, "command" in s, "image" in s],
+            [undefined, undefined, undefined, { assignPublicIp: "ENABLED" }, false, false],
+        );
+    });
+
+    it("parses customizations given as a JSON string", () => {
+        const s = resolveSettings(inputs({ taskCustomizations: '[{"op":"remove","path":"/count"}]' }));
+        assert.deepStrictEqual(s.taskCustomizations, [{ op: "remove", path: "/count" }]);
+    });
+
+    it("configures CloudWatch logs when streaming, unless the container already logs with awslogs", () => {
+        assert.equal(resolveSettings(inputs({ streamOutput: true })).configureCloudwatchLogs, true);
+        const logged = {
+            containerDefinitions: [{ name: "main", image: "a", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "mine" } } }],
+        };
+        assert.equal(resolveSettings(inputs({ streamOutput: true, taskDefinition: logged })).configureCloudwatchLogs, false);
+        assert.equal(resolveSettings(inputs({ streamOutput: true, taskDefinition: logged, configureCloudwatchLogs: true })).configureCloudwatchLogs, true);
+        assert.equal(resolveSettings(inputs({ streamOutput: true, configureCloudwatchLogs: false })).configureCloudwatchLogs, false);
+    });
+
+    it("does not mutate its input", () => {
+        const given = inputs({ env: { A: "1" }, taskDefinition: { containerDefinitions: [] } });
+        const copy = JSON.parse(JSON.stringify(given)) as unknown;
+        const s = resolveSettings(given);
+        s.env.B = "2";
+        s.taskDefinition?.containerDefinitions?.push({ name: "x" });
+        assert.deepStrictEqual(given, copy);
+    });
+
+    it("splits the inputs into those that define the run and those that only watch it", () => {
+        assert.equal(SPEC_KEYS.length, 31);
+        assert.deepStrictEqual(
+            [...WATCH_KEYS].sort(),
+            ["autoDeregisterTaskDefinition", "failOnNonZeroExit", "streamOutput", "taskStartTimeoutSeconds", "taskWatchPollInterval", "waitForCompletion"],
+        );
+        assert.equal(RUN_KEYS.length + WATCH_KEYS.length, SPEC_KEYS.length);
+        assert.ok(RUN_KEYS.every((k) => !WATCH_KEYS.includes(k)));
+    });
+});
