@@ -60,7 +60,7 @@ export type ContainerDefinition = Record<string, unknown> & {
     essential?: boolean;
     cpu?: number;
     memory?: number;
-    logConfiguration?: { logDriver: string; options?: Record<string, string> };
+    logConfiguration?: { logDriver: string; options?: Record<string, string>; secretOptions?: { name: string; valueFrom: string }[] };
 };
 
 /** What a user declares: the arguments of `EcsTaskRun`, resolved to plain values. */
