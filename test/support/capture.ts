@@ -6,6 +6,7 @@
  *
  * No Pulumi CLI, no engine and no cloud is involved: the mock monitor answers every registration.
  */
+import { execFile } from "node:child_process";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
@@ -253,4 +254,35 @@ export async function requireFresh(modulePath: string, alsoEvict: string[] = [])
         return (loaded.default as () => unknown)();
     }
     return loaded;
+}
+
+/**
+ * Like {@link captureResources}, in a fresh `ts-node` process whose environment is this one's plus
+ * `env`: the program is the function `exportName` of `modulePath`. Slower (a process and a
+ * TypeScript load), but nothing of this process leaks into the capture, and nothing it loads
+ * sees another environment: use it to show that a serialized provider holds no value of the
+ * environment it was serialized in (credentials, endpoints).
+ */
+export function captureInChildProcess(
+    modulePath: string,
+    exportName: string,
+    env: NodeJS.ProcessEnv = {},
+    timeoutMs = 60000,
+): Promise<CapturedResource[]> {
+    const cli = path.join(__dirname, "captureCli.ts");
+    return new Promise((resolve, reject) => {
+        execFile(
+            process.execPath,
+            ["-r", "ts-node/register/transpile-only", cli, modulePath, exportName],
+            { cwd: path.resolve(__dirname, "..", ".."), env: { ...process.env, ...env }, timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024 },
+            (error, stdout, stderr) => {
+                if (error) {
+                    reject(new Error(`capture of ${modulePath}#${exportName} failed: ${error.message}\n${stderr}`));
+                    return;
+                }
+                const last = stdout.trim().split("\n").pop() ?? "[]";
+                resolve(JSON.parse(last) as CapturedResource[]);
+            },
+        );
+    });
 }

@@ -22,7 +22,7 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 
-export { captureProvider, captureResources, requireFresh, defaultMockState, unwrapSecrets, CaptureError } from "./capture";
+export { captureProvider, captureResources, captureInChildProcess, requireFresh, defaultMockState, unwrapSecrets, CaptureError } from "./capture";
 export type { CapturedResource, CaptureOptions } from "./capture";
 
 /** The repository root (the Pulumi project folder: where `Pulumi.yaml` and `node_modules` are). */
