@@ -7,20 +7,47 @@
  * network errors carry their code in `code`.
  */
 
-/** An error thrown by {@link withRetry} when it gives up; the last AWS error is its `cause`.
- * Declared here (not in retry.ts) so that the classifiers below can look through it. */
-export class RetryExhaustedError extends Error {
-    /** How many attempts were made. */
-    readonly attempts: number;
-    /** How long the attempts took, in milliseconds. */
-    readonly elapsedMs: number;
+/* Errors are made by functions, not by `class ... extends Error`: Pulumi's closure serialization
+ * keeps a class's constructor body only, turns `super(message)` into `Error.call(this, message)`
+ * (which sets nothing) and does not chain the prototype to `Error.prototype`, so a serialized
+ * error class throws objects that are not `Error`s and have no message (shown by
+ * test/provider/run/serialization.test.ts). A real `Error` with a `name` and fields is made
+ * instead, and recognized by its `name`. */
 
-    constructor(message: string, cause: unknown, attempts: number, elapsedMs: number) {
-        super(message, { cause });
-        this.name = "RetryExhaustedError";
-        this.attempts = attempts;
-        this.elapsedMs = elapsedMs;
-    }
+/**
+ * A real `Error` named `name`, with `fields` copied onto it and `cause` when given.
+ * Recognize it with {@link hasErrorName}.
+ */
+export function namedError<T extends object>(name: string, message: string, fields: T, cause?: unknown): Error & T {
+    const err = (cause === undefined ? new Error(message) : new Error(message, { cause })) as Error & T;
+    err.name = name;
+    Object.assign(err, fields);
+    return err;
+}
+
+/** Whether `err` is an error named `name` (made by {@link namedError}, or any error of that name). */
+export function hasErrorName(err: unknown, name: string): boolean {
+    return typeof err === "object" && err !== null && (err as { name?: unknown }).name === name;
+}
+
+/** What `withRetry` throws when it gives up; the last AWS error is its `cause`. */
+export interface RetryExhaustedError extends Error {
+    name: "RetryExhaustedError";
+    /** How many attempts were made. */
+    attempts: number;
+    /** How long the attempts took, in milliseconds. */
+    elapsedMs: number;
+    cause: unknown;
+}
+
+/** Makes a {@link RetryExhaustedError}. */
+export function retryExhaustedError(message: string, cause: unknown, attempts: number, elapsedMs: number): RetryExhaustedError {
+    return namedError("RetryExhaustedError", message, { attempts, elapsedMs }, cause) as RetryExhaustedError;
+}
+
+/** Whether `err` is a {@link RetryExhaustedError}. */
+export function isRetryExhaustedError(err: unknown): err is RetryExhaustedError {
+    return hasErrorName(err, "RetryExhaustedError");
 }
 
 /** Throttling codes; from the SDK's own list (`@smithy/core` retry
@@ -98,7 +125,7 @@ function field(err: unknown, key: string): unknown {
 /** The error itself, or the last AWS error inside a {@link RetryExhaustedError}. */
 function unwrap(err: unknown): unknown {
     let e = err;
-    for (let i = 0; i < 5 && e instanceof RetryExhaustedError; i++) e = e.cause;
+    for (let i = 0; i < 5 && isRetryExhaustedError(e); i++) e = e.cause;
     return e;
 }
 
@@ -252,7 +279,7 @@ export function describeAwsError(err: unknown, whatWeDid: string, action?: strin
     const code = errorCode(err);
     const message = errorMessage(err);
     const requestId = field(field(unwrap(err), "$metadata"), "requestId");
-    const retried = err instanceof RetryExhaustedError ? ` (gave up after ${err.attempts} attempts over ${Math.round(err.elapsedMs / 1000)} s)` : "";
+    const retried = isRetryExhaustedError(err) ? ` (gave up after ${err.attempts} attempts over ${Math.round(err.elapsedMs / 1000)} s)` : "";
     let text = `${whatWeDid} failed${retried}: ${code ?? "Error"}${message ? `: ${message}` : ""}`;
     if (typeof requestId === "string") text += ` (request ID ${requestId})`;
     const tip = advice(err, code, message, action);

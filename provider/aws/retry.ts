@@ -5,9 +5,9 @@
  * longer effort is wanted (throttling during a large deployment, RegisterTaskDefinition
  * collisions), bounded by a deadline rather than by a count.
  */
-import { errorCode, errorMessage, RetryExhaustedError } from "./errors";
+import { errorCode, errorMessage, retryExhaustedError } from "./errors";
 
-export { RetryExhaustedError } from "./errors";
+export { isRetryExhaustedError, type RetryExhaustedError } from "./errors";
 
 /** Time, sleeping and randomness, injectable so that tests use no real time. */
 export interface Clock {
@@ -31,11 +31,14 @@ export function realClock(): Clock {
         sleep: (ms: number, signal?: AbortSignal) =>
             new Promise<void>((resolve) => {
                 if (signal?.aborted) return resolve();
+                // Declared before the callbacks that use it: Pulumi's closure analysis cannot
+                // follow a use that precedes its declaration.
+                let timer: ReturnType<typeof setTimeout> | undefined = undefined;
                 const onAbort = (): void => {
-                    clearTimeout(timer);
+                    if (timer !== undefined) clearTimeout(timer);
                     resolve();
                 };
-                const timer = setTimeout(() => {
+                timer = setTimeout(() => {
                     signal?.removeEventListener("abort", onAbort);
                     resolve();
                 }, Math.max(0, ms));
@@ -94,7 +97,7 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
             const remaining = opts.deadlineMs - elapsed;
             if (remaining <= 0) {
                 const code = errorCode(err) ?? "Error";
-                throw new RetryExhaustedError(
+                throw retryExhaustedError(
                     `${opts.what}: gave up after ${attempt} attempt${attempt === 1 ? "" : "s"} over ${(elapsed / 1000).toFixed(1)} s; last error: ${code}: ${errorMessage(err)}`,
                     err,
                     attempt,

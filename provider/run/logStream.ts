@@ -35,24 +35,34 @@ export interface LogStreamerDeps {
 /** Reads a stream forward in polls; see the module comment. */
 export class LogStreamer {
     /** Lines relayed so far. */
-    linesRelayed = 0;
+    linesRelayed: number;
     /** GetLogEvents calls made. */
-    calls = 0;
+    calls: number;
     /** Reads that failed (other than "stream not created yet"). */
-    readErrors = 0;
+    readErrors: number;
     /** The last failed read's error. */
-    lastError: unknown = undefined;
+    lastError: unknown;
 
     private readonly deps: LogStreamerDeps;
-    private token: string | undefined = undefined;
+    private token: string | undefined;
     /** Ring buffer of the last lines: `ring[(start + i) % capacity]`. */
-    private ring: string[] = [];
-    private start = 0;
-    private disabled = false;
-    private streamExists = false;
+    private ring: string[];
+    private start: number;
+    private disabled: boolean;
+    private streamExists: boolean;
 
+    // Fields set here, not by initializers (closure serialization; see waiting.ts, SERIALIZATION).
     constructor(deps: LogStreamerDeps) {
         this.deps = deps;
+        this.linesRelayed = 0;
+        this.calls = 0;
+        this.readErrors = 0;
+        this.lastError = undefined;
+        this.token = undefined;
+        this.ring = [];
+        this.start = 0;
+        this.disabled = false;
+        this.streamExists = false;
     }
 
     /** Whether the stream was found (a read succeeded). */

@@ -10,24 +10,30 @@ import type { Task } from "@aws-sdk/client-ecs";
 import type { Clock } from "../aws/retry";
 import {
     type DescribeTasksFn,
-    TaskMissingError,
+    taskMissingError,
     taskIdOf,
     taskSignature,
     type TaskWaiter,
     type WaitOptions,
-    WatchCancelledError,
-    WatchFailedError,
-    WatchTimeoutError,
+    watchCancelledError,
+    watchFailedError,
+    watchTimeoutError,
 } from "./waiting";
 
 /** One DescribeTasks per task per interval; see the module comment. */
 export class PerTaskPoller implements TaskWaiter {
     /** DescribeTasks calls made. */
-    describeCalls = 0;
+    describeCalls: number;
     /** Polls made (one call each). */
-    rounds = 0;
+    rounds: number;
+    private readonly deps: { describeTasks: DescribeTasksFn; clock: Clock };
 
-    constructor(private readonly deps: { describeTasks: DescribeTasksFn; clock: Clock }) {}
+    // Fields set here, not by initializers (closure serialization; see waiting.ts, SERIALIZATION).
+    constructor(deps: { describeTasks: DescribeTasksFn; clock: Clock }) {
+        this.deps = deps;
+        this.describeCalls = 0;
+        this.rounds = 0;
+    }
 
     /** See {@link TaskWaiter.waitFor}. */
     async waitFor(cluster: string, taskArn: string, until: (task: Task) => boolean, opts: WaitOptions): Promise<Task> {
@@ -37,14 +43,14 @@ export class PerTaskPoller implements TaskWaiter {
         let lastTask: Task | undefined;
         let signature: string | undefined;
         for (;;) {
-            if (opts.signal?.aborted) throw new WatchCancelledError(taskArn);
+            if (opts.signal?.aborted) throw watchCancelledError(taskArn);
             this.describeCalls++;
             this.rounds++;
             let answer;
             try {
                 answer = await this.deps.describeTasks(cluster, [taskArn]);
             } catch (err) {
-                throw new WatchFailedError(`DescribeTasks failed for task ${taskArn}: ${String(err)}`, cluster, taskArn, err);
+                throw watchFailedError(`DescribeTasks failed for task ${taskArn}: ${String(err)}`, cluster, taskArn, err);
             }
             const now = clock.now();
             const task = answer.tasks.find((t) => t.taskArn && taskIdOf(t.taskArn) === taskIdOf(taskArn));
@@ -59,10 +65,10 @@ export class PerTaskPoller implements TaskWaiter {
                 if (until(task)) return task;
             } else if (now - lastSeenAt >= (opts.missingGraceMs ?? 60_000)) {
                 const f = answer.failures[0];
-                throw new TaskMissingError(cluster, taskArn, f?.reason ?? "not in the answer", now - lastSeenAt);
+                throw taskMissingError(cluster, taskArn, f?.reason ?? "not in the answer", now - lastSeenAt);
             }
             if (opts.timeoutMs !== undefined && now - start >= opts.timeoutMs) {
-                throw new WatchTimeoutError(cluster, taskArn, now - start, lastTask);
+                throw watchTimeoutError(cluster, taskArn, now - start, lastTask);
             }
             await clock.sleep(opts.pollIntervalMs, opts.signal);
         }

@@ -28,14 +28,14 @@ import {
     type DescribeTasksFn,
     hasLeftStartup,
     isStopped,
-    TaskMissingError,
+    taskMissingError,
     taskIdOf,
     taskSignature,
     type TaskWaiter,
     type WaitOptions,
-    WatchCancelledError,
-    WatchFailedError,
-    WatchTimeoutError,
+    watchCancelledError,
+    watchFailedError,
+    watchTimeoutError,
 } from "./waiting";
 
 /** What the watcher needs. */
@@ -95,20 +95,29 @@ const DEFAULT_ERROR_TOLERANCE_MS = 600_000;
 /** Batches the watching of every task of the process; see the module comment. */
 export class TaskWatcher implements TaskWaiter {
     /** DescribeTasks calls made. */
-    describeCalls = 0;
+    describeCalls: number;
     /** Calls that failed. */
-    failedCalls = 0;
+    failedCalls: number;
     /** Rounds (loop iterations that made at least one call). */
-    rounds = 0;
+    rounds: number;
 
     private readonly deps: TaskWatcherDeps;
-    private entries: Record<string, Entry> = {};
-    private clusters: Record<string, ClusterState> = {};
-    private running = false;
+    private entries: Record<string, Entry>;
+    private clusters: Record<string, ClusterState>;
+    private running: boolean;
     private wakeUp: AbortController | undefined;
 
+    // Every field is set here, not by an initializer: closure serialization keeps the constructor
+    // body only (see provider/run/waiting.ts, SERIALIZATION).
     constructor(deps: TaskWatcherDeps) {
         this.deps = deps;
+        this.describeCalls = 0;
+        this.failedCalls = 0;
+        this.rounds = 0;
+        this.entries = {};
+        this.clusters = {};
+        this.running = false;
+        this.wakeUp = undefined;
     }
 
     /** How many tasks are watched now. */
@@ -128,7 +137,7 @@ export class TaskWatcher implements TaskWaiter {
         const group = groupOf(cluster, taskArn);
         const key = `${group}\u0000${taskIdOf(taskArn)}`;
         return new Promise<Task>((resolve, reject) => {
-            if (opts.signal?.aborted) return reject(new WatchCancelledError(taskArn));
+            if (opts.signal?.aborted) return reject(watchCancelledError(taskArn));
             const waiter: Waiter = {
                 until,
                 opts,
@@ -142,7 +151,7 @@ export class TaskWatcher implements TaskWaiter {
                 detach: () => undefined,
             };
             if (opts.signal) {
-                const onAbort = (): void => this.settle(key, waiter, new WatchCancelledError(taskArn));
+                const onAbort = (): void => this.settle(key, waiter, watchCancelledError(taskArn));
                 opts.signal.addEventListener("abort", onAbort, { once: true });
                 waiter.detach = () => opts.signal?.removeEventListener("abort", onAbort);
             }
@@ -226,7 +235,7 @@ export class TaskWatcher implements TaskWaiter {
             const entry = this.entries[key];
             for (const w of [...entry.waiters]) {
                 if (w.deadline !== undefined && now >= w.deadline) {
-                    this.settle(key, w, new WatchTimeoutError(entry.cluster, entry.arn, now - w.startedAt, entry.lastTask));
+                    this.settle(key, w, watchTimeoutError(entry.cluster, entry.arn, now - w.startedAt, entry.lastTask));
                 }
             }
         }
@@ -329,7 +338,7 @@ export class TaskWatcher implements TaskWaiter {
             const grace = w.opts.missingGraceMs ?? DEFAULT_MISSING_GRACE_MS;
             if (now - since >= grace) {
                 const reason = failure ? `${failure.reason ?? "unknown"}${failure.detail ? `: ${failure.detail}` : ""}` : "not in the answer";
-                this.settle(key, w, new TaskMissingError(entry.cluster, entry.arn, reason, now - since));
+                this.settle(key, w, taskMissingError(entry.cluster, entry.arn, reason, now - since));
             }
         }
     }
@@ -356,13 +365,13 @@ export class TaskWatcher implements TaskWaiter {
             if (!entry) continue;
             for (const w of [...entry.waiters]) {
                 if (fatal) {
-                    this.settle(key, w, new WatchFailedError(describeAwsError(err, `Watching task ${entry.arn} in cluster ${cluster}`, "ecs:DescribeTasks"), cluster, entry.arn, err));
+                    this.settle(key, w, watchFailedError(describeAwsError(err, `Watching task ${entry.arn} in cluster ${cluster}`, "ecs:DescribeTasks"), cluster, entry.arn, err));
                     continue;
                 }
                 w.errorSince ??= now;
                 if (now - w.errorSince >= (w.opts.errorToleranceMs ?? DEFAULT_ERROR_TOLERANCE_MS)) {
                     const msg = describeAwsError(err, `Watching task ${entry.arn} in cluster ${cluster} (every call failed for ${Math.round((now - w.errorSince) / 1000)} s)`, "ecs:DescribeTasks");
-                    this.settle(key, w, new WatchFailedError(msg, cluster, entry.arn, err));
+                    this.settle(key, w, watchFailedError(msg, cluster, entry.arn, err));
                 }
             }
         }

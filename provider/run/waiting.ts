@@ -3,6 +3,7 @@
  * the waiting interface, its options, its errors and the usual conditions.
  */
 import type { Failure, Task } from "@aws-sdk/client-ecs";
+import { hasErrorName, namedError } from "../aws/errors";
 
 /** One DescribeTasks call: up to 100 task ARNs of one cluster. */
 export type DescribeTasksFn = (cluster: string, arns: string[]) => Promise<{ tasks: Task[]; failures: Failure[] }>;
@@ -30,7 +31,7 @@ export interface WaitOptions {
 /** Waits for ECS tasks. */
 export interface TaskWaiter {
     /**
-     * Resolves with the task once `until(task)` holds. Rejects with {@link WatchTimeoutError} at
+     * Resolves with the task once `until(task)` holds. Rejects with a {@link WatchTimeoutError} at
      * `opts.timeoutMs`, {@link TaskMissingError} when ECS does not know the task after the grace,
      * {@link WatchFailedError} on a fatal error for the cluster (e.g. `ClusterNotFoundException`,
      * access denied) or when calls kept failing for `opts.errorToleranceMs`.
@@ -67,57 +68,85 @@ export function waitForStop(w: TaskWaiter, cluster: string, taskArn: string, opt
     return w.waitFor(cluster, taskArn, isStopped, opts);
 }
 
+/* Errors are real `Error`s made by functions and recognized by `name` (see `namedError` in
+ * aws/errors.ts for why not classes: closure serialization breaks `extends Error`). */
+
 /** The wait's timeout passed. `lastTask` is the last description seen, if any. */
-export class WatchTimeoutError extends Error {
-    constructor(
-        readonly cluster: string,
-        readonly taskArn: string,
-        readonly waitedMs: number,
-        readonly lastTask: Task | undefined,
-    ) {
-        super(
-            `Timed out after ${Math.round(waitedMs / 1000)} s waiting for task ${taskArn}` +
-                (lastTask ? ` (last status ${lastTask.lastStatus ?? "unknown"})` : " (it was never described)"),
-        );
-        this.name = "WatchTimeoutError";
-    }
+export interface WatchTimeoutError extends Error {
+    name: "WatchTimeoutError";
+    cluster: string;
+    taskArn: string;
+    waitedMs: number;
+    lastTask: Task | undefined;
+}
+
+/** Makes a {@link WatchTimeoutError}. */
+export function watchTimeoutError(cluster: string, taskArn: string, waitedMs: number, lastTask: Task | undefined): WatchTimeoutError {
+    const message =
+        `Timed out after ${Math.round(waitedMs / 1000)} s waiting for task ${taskArn}` +
+        (lastTask ? ` (last status ${lastTask.lastStatus ?? "unknown"})` : " (it was never described)");
+    return namedError("WatchTimeoutError", message, { cluster, taskArn, waitedMs, lastTask }) as WatchTimeoutError;
 }
 
 /** ECS kept answering that it does not know the task after the grace period. */
-export class TaskMissingError extends Error {
-    constructor(
-        readonly cluster: string,
-        readonly taskArn: string,
-        readonly reason: string,
-        readonly missingForMs: number,
-    ) {
-        super(
-            `ECS does not know task ${taskArn} in cluster ${cluster} (${reason}) after ${Math.round(missingForMs / 1000)} s: ` +
-                "check that the cluster and region are the task's.",
-        );
-        this.name = "TaskMissingError";
-    }
+export interface TaskMissingError extends Error {
+    name: "TaskMissingError";
+    cluster: string;
+    taskArn: string;
+    reason: string;
+    missingForMs: number;
+}
+
+/** Makes a {@link TaskMissingError}. */
+export function taskMissingError(cluster: string, taskArn: string, reason: string, missingForMs: number): TaskMissingError {
+    const message =
+        `ECS does not know task ${taskArn} in cluster ${cluster} (${reason}) after ${Math.round(missingForMs / 1000)} s: ` +
+        "check that the cluster and region are the task's.";
+    return namedError("TaskMissingError", message, { cluster, taskArn, reason, missingForMs }) as TaskMissingError;
 }
 
 /** Watching failed: a fatal error for the cluster, or retryable errors for too long. `cause` is the AWS error. */
-export class WatchFailedError extends Error {
-    constructor(
-        message: string,
-        readonly cluster: string,
-        readonly taskArn: string,
-        cause: unknown,
-    ) {
-        super(message, { cause });
-        this.name = "WatchFailedError";
-    }
+export interface WatchFailedError extends Error {
+    name: "WatchFailedError";
+    cluster: string;
+    taskArn: string;
+    cause: unknown;
+}
+
+/** Makes a {@link WatchFailedError}. */
+export function watchFailedError(message: string, cluster: string, taskArn: string, cause: unknown): WatchFailedError {
+    return namedError("WatchFailedError", message, { cluster, taskArn }, cause) as WatchFailedError;
 }
 
 /** The wait was cancelled through its signal. */
-export class WatchCancelledError extends Error {
-    constructor(readonly taskArn: string) {
-        super(`Stopped waiting for task ${taskArn}: cancelled`);
-        this.name = "WatchCancelledError";
-    }
+export interface WatchCancelledError extends Error {
+    name: "WatchCancelledError";
+    taskArn: string;
+}
+
+/** Makes a {@link WatchCancelledError}. */
+export function watchCancelledError(taskArn: string): WatchCancelledError {
+    return namedError("WatchCancelledError", `Stopped waiting for task ${taskArn}: cancelled`, { taskArn }) as WatchCancelledError;
+}
+
+/** Whether `err` is a {@link WatchTimeoutError}. */
+export function isWatchTimeoutError(err: unknown): err is WatchTimeoutError {
+    return hasErrorName(err, "WatchTimeoutError");
+}
+
+/** Whether `err` is a {@link TaskMissingError}. */
+export function isTaskMissingError(err: unknown): err is TaskMissingError {
+    return hasErrorName(err, "TaskMissingError");
+}
+
+/** Whether `err` is a {@link WatchFailedError}. */
+export function isWatchFailedError(err: unknown): err is WatchFailedError {
+    return hasErrorName(err, "WatchFailedError");
+}
+
+/** Whether `err` is a {@link WatchCancelledError}. */
+export function isWatchCancelledError(err: unknown): err is WatchCancelledError {
+    return hasErrorName(err, "WatchCancelledError");
 }
 
 /** What of a task matters to a waiter: a change of it wakes `onTask`. */

@@ -9,7 +9,7 @@ import {
     isFatal,
     isThrottling,
     isTransient,
-    RetryExhaustedError,
+    retryExhaustedError,
 } from "../../../provider/aws/errors";
 
 const meta = (status = 400) => ({ $metadata: { httpStatusCode: status, requestId: "abc-123" } });
@@ -25,7 +25,7 @@ describe("aws/errors", () => {
         assert.equal(errorCode({ __type: "com.amazonaws.ecs#ClientException", message: "m" }), "ClientException");
         assert.equal(errorCode(new Error("plain")), undefined);
         assert.equal(errorCode("text"), undefined);
-        assert.equal(errorCode(new RetryExhaustedError("gave up", new ServerException({ message: "x", ...meta(500) }), 3, 10)), "ServerException");
+        assert.equal(errorCode(retryExhaustedError("gave up", new ServerException({ message: "x", ...meta(500) }), 3, 10)), "ServerException");
     });
 
     it("recognizes throttling, including the concurrent-revision ClientException and HTTP 429", () => {
@@ -84,7 +84,7 @@ describe("aws/errors", () => {
             describeAwsError(new ClusterNotFoundException({ message: "Cluster not found.", ...meta() }), "Running the task in cluster jobs"),
             /ClusterNotFoundException: Cluster not found\..*create it, or set `cluster`/,
         );
-        const gaveUp = new RetryExhaustedError("x", concurrent, 7, 42_000);
+        const gaveUp = retryExhaustedError("x", concurrent, 7, 42_000);
         assert.match(describeAwsError(gaveUp, "Registering family web"), /^Registering family web failed \(gave up after 7 attempts over 42 s\): ClientException: Too many concurrent/);
         assert.match(describeAwsError(gaveUp, "Registering family web"), /collided; this is retried/);
     });

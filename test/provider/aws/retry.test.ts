@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { ThrottlingException } from "@aws-sdk/client-cloudwatch-logs";
 import { ClientException, ClusterNotFoundException } from "@aws-sdk/client-ecs";
-import { isFatal, isTransient, RetryExhaustedError } from "../../../provider/aws/errors";
+import { isFatal, isRetryExhaustedError, isTransient } from "../../../provider/aws/errors";
 import { backoffDelay, realClock, withRetry } from "../../../provider/aws/retry";
 import { FakeClock } from "./fakeClock";
 
@@ -72,7 +72,7 @@ describe("aws/retry withRetry", () => {
             () => assert.fail("should fail"),
             (e: unknown) => e,
         );
-        assert.ok(err instanceof RetryExhaustedError);
+        assert.ok(isRetryExhaustedError(err));
         // sleeps 499, 999, 1999, then the last sleep is cut to the 1503 ms left; attempt 5 at 5000 ms fails and ends it.
         assert.equal(calls, 5);
         assert.equal(err.attempts, 5);
@@ -111,7 +111,7 @@ describe("aws/retry withRetry", () => {
                 },
                 { what: "x", deadlineMs: 0, isRetryable: isTransient, clock },
             ),
-            RetryExhaustedError,
+            isRetryExhaustedError,
         );
         assert.equal(calls, 1);
     });

@@ -7,10 +7,10 @@ import { PerTaskPoller } from "../../../provider/run/perTaskPoller";
 import {
     hasLeftStartup,
     isStopped,
-    TaskMissingError,
-    WatchCancelledError,
-    WatchFailedError,
-    WatchTimeoutError,
+    isTaskMissingError,
+    isWatchCancelledError,
+    isWatchFailedError,
+    isWatchTimeoutError,
     waitForStart,
     waitForStop,
 } from "../../../provider/run/waiting";
@@ -165,7 +165,7 @@ describe("run/taskWatcher", () => {
         assert.equal((await pLate).lastStatus, "RUNNING");
         await clock.advance(30_000);
         const err = await neverErr;
-        assert.ok(err instanceof TaskMissingError);
+        assert.ok(isTaskMissingError(err));
         assert.match(err.message, /does not know task .*00000002.*MISSING/);
         assert.ok(err.missingForMs >= 60_000 && err.missingForMs < 65_000);
         // The other waiter still waits, and ends normally.
@@ -204,7 +204,7 @@ describe("run/taskWatcher", () => {
         const p = rejection(waitForStop(watcher, JOBS, arn, { pollIntervalMs: 5000, errorToleranceMs: 120_000 }));
         await clock.advance(200_000);
         const err = await p;
-        assert.ok(err instanceof WatchFailedError);
+        assert.ok(isWatchFailedError(err));
         assert.match(err.message, /every call failed for 1[23]\d s.*ServerException: Service unavailable/);
         // Backoff grew to the 20 s cap: few calls, not one per 250 ms.
         assert.ok(ecs.calls.length < 20, `calls ${ecs.calls.length}`);
@@ -220,7 +220,7 @@ describe("run/taskWatcher", () => {
         const errs = a.done.map(rejection);
         await clock.advance(1000);
         for (const e of await Promise.all(errs)) {
-            assert.ok(e instanceof WatchFailedError);
+            assert.ok(isWatchFailedError(e));
             assert.match(e.message, /in cluster .*gone failed: ClusterNotFoundException: Cluster not found\..*create it/);
             assert.ok(e.cause instanceof ClusterNotFoundException);
         }
@@ -255,7 +255,7 @@ describe("run/taskWatcher", () => {
         await flush();
         await clock.advance(1);
         const err = await p;
-        assert.ok(err instanceof WatchTimeoutError);
+        assert.ok(isWatchTimeoutError(err));
         assert.equal(err.waitedMs, 12_000);
         assert.equal(err.lastTask?.lastStatus, "PENDING");
         assert.match(err.message, /Timed out after 12 s waiting for task .*00000001 \(last status PENDING\)/);
@@ -331,13 +331,13 @@ describe("run/taskWatcher", () => {
         const p = rejection(waitForStop(watcher, JOBS, arn, { pollIntervalMs: 60_000, signal: ac.signal }));
         await clock.advance(2000);
         ac.abort();
-        assert.ok((await p) instanceof WatchCancelledError);
+        assert.ok(isWatchCancelledError(await p));
         await flush();
         assert.equal(watcher.isRunning(), false);
         assert.equal(clock.pending(), 0);
         const aborted = new AbortController();
         aborted.abort();
-        await assert.rejects(waitForStop(watcher, JOBS, arn, { pollIntervalMs: 1000, signal: aborted.signal }), WatchCancelledError);
+        await assert.rejects(waitForStop(watcher, JOBS, arn, { pollIntervalMs: 1000, signal: aborted.signal }), isWatchCancelledError);
     });
 
     it("a task given by cluster name is grouped with the region of its ARN", async () => {
@@ -416,13 +416,13 @@ describe("run/perTaskPoller (benchmark baseline)", () => {
         const arn = taskArn("jobs", 1);
         const missing = rejection(waitForStart(poller, JOBS, arn, { pollIntervalMs: 5000, missingGraceMs: 20_000 }));
         await clock.advance(25_000);
-        assert.ok((await missing) instanceof TaskMissingError);
+        assert.ok(isTaskMissingError(await missing));
         ecs.status[arn] = "PENDING";
         const timeout = rejection(waitForStart(poller, JOBS, arn, { pollIntervalMs: 5000, timeoutMs: 10_000 }));
         await clock.advance(10_000);
-        assert.ok((await timeout) instanceof WatchTimeoutError);
+        assert.ok(isWatchTimeoutError(await timeout));
         ecs.failWith = () => new ThrottlingException({ message: "Rate exceeded", ...meta });
-        await assert.rejects(waitForStart(poller, JOBS, arn, { pollIntervalMs: 5000 }), WatchFailedError);
+        await assert.rejects(waitForStart(poller, JOBS, arn, { pollIntervalMs: 5000 }), isWatchFailedError);
     });
 
     it("the watcher makes far fewer calls than the baseline for 100 tasks", async () => {
