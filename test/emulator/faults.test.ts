@@ -1,0 +1,269 @@
+import assert from "node:assert/strict";
+import { CreateLogGroupCommand, GetLogEventsCommand, ResourceNotFoundException } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeVpcsCommand } from "@aws-sdk/client-ec2";
+import {
+  DescribeTasksCommand,
+  ListClustersCommand,
+  RunTaskCommand,
+  ServerException,
+  StopTaskCommand,
+} from "@aws-sdk/client-ecs";
+import { startEmulator, type Emulator } from "../../emulator";
+import {
+  awslogs,
+  clientsFor,
+  describeTask,
+  destroyClients,
+  errorOf,
+  registerSimple,
+  runOne,
+  sleep,
+  taskIdOf,
+  waitFor,
+  waitForStatus,
+  type Clients,
+} from "./helpers";
+
+async function control(emulator: Emulator, method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  const res = await fetch(`${emulator.url}${path}`, { method, body: body === undefined ? undefined : JSON.stringify(body) });
+  return { status: res.status, json: await res.json() };
+}
+
+describe("emulator: faults", () => {
+  let emulator: Emulator;
+  let c: Clients;
+
+  before(async () => {
+    emulator = await startEmulator();
+    c = clientsFor(emulator);
+    await registerSimple(c.ecs, "quick", { command: ["true"] });
+    await registerSimple(c.ecs, "sleepy", { command: ["sleep", "30"] });
+  });
+  afterEach(() => {
+    emulator.resetFaults();
+  });
+  after(async () => {
+    destroyClients(c);
+    await emulator.close();
+  });
+
+  describe("throttling", () => {
+    it("answers ThrottlingException (400, 'Rate exceeded') once the operation's bucket is empty", async () => {
+      emulator.setFaults({ throttle: { enabled: true, buckets: { ListClusters: { capacity: 3, refillPerSecond: 0 } } } });
+      for (let i = 0; i < 3; i += 1) await c.ecs.send(new ListClustersCommand({}));
+      const err = await errorOf(c.ecs.send(new ListClustersCommand({})));
+      assert.equal(err.name, "ThrottlingException");
+      assert.equal(err.message, "Rate exceeded");
+      assert.equal(err.$metadata?.httpStatusCode, 400);
+      // Other operations have their own buckets.
+      await c.ecs.send(new DescribeTasksCommand({ tasks: ["x"] }));
+      const journal = emulator.journal({ operation: "ListClusters" });
+      assert.equal(journal.at(-1)?.errorCode, "ThrottlingException");
+    });
+
+    it("refills over time", async () => {
+      emulator.setFaults({ throttle: { enabled: true, buckets: { ListClusters: { capacity: 1, refillPerSecond: 20 } } } });
+      await c.ecs.send(new ListClustersCommand({}));
+      await errorOf(c.ecs.send(new ListClustersCommand({})));
+      await sleep(120);
+      await c.ecs.send(new ListClustersCommand({}));
+    });
+
+    it("the SDK's retries ride out short throttling (standard mode)", async () => {
+      emulator.setFaults({ throttle: { enabled: true, buckets: { ListClusters: { capacity: 1, refillPerSecond: 100 } } } });
+      const retrying = clientsFor(emulator, 3);
+      try {
+        await retrying.ecs.send(new ListClustersCommand({}));
+        await retrying.ecs.send(new ListClustersCommand({}));
+      } finally {
+        destroyClients(retrying);
+      }
+    });
+
+    it("uses AWS-like default buckets and throttles EC2 with RequestLimitExceeded", async () => {
+      emulator.setFaults({ throttle: { enabled: true } });
+      const state = emulator.getFaults();
+      assert.deepEqual(state.throttle.buckets.RunTask, { capacity: 100, refillPerSecond: 40 });
+      emulator.setFaults({ throttle: { enabled: true, buckets: { DescribeVpcs: { capacity: 0, refillPerSecond: 0 } } } });
+      const err = await errorOf(c.ec2.send(new DescribeVpcsCommand({})));
+      assert.equal(err.name, "RequestLimitExceeded");
+    });
+  });
+
+  it("runTaskFailures: the next N RunTask calls answer failures and no task", async () => {
+    emulator.setFaults({ runTaskFailures: { reason: "RESOURCE:MEMORY", count: 2 } });
+    for (let i = 0; i < 2; i += 1) {
+      const out = await c.ecs.send(new RunTaskCommand({ taskDefinition: "quick", startedBy: "fail" }));
+      assert.deepEqual(out.tasks, []);
+      assert.equal(out.failures?.[0].reason, "RESOURCE:MEMORY");
+      assert.ok(out.failures?.[0].arn);
+    }
+    const ok = await c.ecs.send(new RunTaskCommand({ taskDefinition: "quick", startedBy: "fail" }));
+    assert.equal(ok.tasks?.length, 1);
+    assert.equal(emulator.tasks().filter((t) => t.startedBy === "fail").length, 1);
+    await waitForStatus(c.ecs, ok.tasks![0].taskArn!);
+  });
+
+  it("runTaskFailures with startTaskAnyway: a failure is reported but the task runs; a retry with the same token finds it", async () => {
+    emulator.setFaults({ runTaskFailures: { reason: "AGENT", count: 1, startTaskAnyway: true, detail: "flaky" } });
+    const input = { taskDefinition: "quick", startedBy: "anyway", clientToken: "anyway-1" };
+    const out = await c.ecs.send(new RunTaskCommand(input));
+    assert.deepEqual(out.tasks, []);
+    assert.deepEqual(
+      out.failures?.map((f) => [f.reason, f.detail]),
+      [["AGENT", "flaky"]],
+    );
+    const started = emulator.tasks().filter((t) => t.startedBy === "anyway");
+    assert.equal(started.length, 1);
+    const retry = await c.ecs.send(new RunTaskCommand(input));
+    assert.equal(retry.tasks?.[0].taskArn, started[0].taskArn);
+    await waitForStatus(c.ecs, started[0].taskArn);
+  });
+
+  it("missingWindowMs: DescribeTasks answers MISSING right after RunTask, then the task", async () => {
+    emulator.setFaults({ missingWindowMs: 600 });
+    const t0 = Date.now();
+    const arn = await runOne(c.ecs, { taskDefinition: "quick" });
+    const first = await c.ecs.send(new DescribeTasksCommand({ tasks: [arn] }));
+    if (Date.now() - t0 < 550) {
+      assert.deepEqual(first.tasks, []);
+      assert.deepEqual(first.failures, [{ arn, reason: "MISSING" }]);
+    }
+    const seen = await waitFor("visible", async () => describeTask(c.ecs, arn));
+    assert.equal(seen.taskArn, arn);
+    await waitForStatus(c.ecs, arn);
+  });
+
+  it("stuckInPending keeps tasks in PENDING until stopped or cleared", async () => {
+    emulator.setFaults({ stuckInPending: true });
+    const stuck = await runOne(c.ecs, { taskDefinition: "quick" });
+    const released = await runOne(c.ecs, { taskDefinition: "quick" });
+    await waitForStatus(c.ecs, stuck, "PENDING");
+    await sleep(250);
+    assert.equal((await describeTask(c.ecs, stuck))?.lastStatus, "PENDING");
+    await c.ecs.send(new StopTaskCommand({ task: stuck }));
+    const stopped = await waitForStatus(c.ecs, stuck);
+    assert.equal(stopped.stopCode, "UserInitiated");
+    assert.equal(stopped.startedAt, undefined);
+    emulator.setFaults({ stuckInPending: false });
+    const done = await waitForStatus(c.ecs, released);
+    assert.equal(done.containers?.[0].exitCode, 0);
+  });
+
+  it("startDelayMs slows the start", async () => {
+    emulator.setFaults({ startDelayMs: 3000 });
+    const t0 = Date.now();
+    const arn = await runOne(c.ecs, { taskDefinition: "quick" });
+    await waitForStatus(c.ecs, arn, "PENDING");
+    await sleep(150);
+    const status = (await describeTask(c.ecs, arn))?.lastStatus;
+    if (Date.now() - t0 < 2500) assert.equal(status, "PENDING");
+    await c.ecs.send(new StopTaskCommand({ task: arn }));
+    await waitForStatus(c.ecs, arn);
+  });
+
+  it("logStreamDelayMs: the stream appears late, with the lines produced before it", async () => {
+    await c.logs.send(new CreateLogGroupCommand({ logGroupName: "/late" }));
+    await registerSimple(c.ecs, "talker", { command: ["sh", "-c", "echo early; echo also-early"], logConfiguration: awslogs("/late") });
+    emulator.setFaults({ logStreamDelayMs: 800 });
+    const t0 = Date.now();
+    const arn = await runOne(c.ecs, { taskDefinition: "talker" });
+    const stream = `app/main/${taskIdOf(arn)}`;
+    await waitForStatus(c.ecs, arn);
+    const early = await c.logs.send(new GetLogEventsCommand({ logGroupName: "/late", logStreamName: stream })).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
+    if (Date.now() - t0 < 700) assert.ok(early instanceof ResourceNotFoundException, "no stream yet after the task stopped");
+    const lines = await waitFor("late stream", async () => {
+      try {
+        const out = await c.logs.send(new GetLogEventsCommand({ logGroupName: "/late", logStreamName: stream, startFromHead: true }));
+        return out.events?.map((e) => e.message);
+      } catch {
+        return undefined;
+      }
+    });
+    assert.deepEqual(lines, ["early", "also-early"]);
+  });
+
+  it("failNext injects an error for the next N calls of an operation", async () => {
+    emulator.setFaults({ failNext: { operation: "RunTask", code: "ServerException", message: "boom", status: 500, count: 1 } });
+    const err = await errorOf(c.ecs.send(new RunTaskCommand({ taskDefinition: "quick" })));
+    assert.ok(err instanceof ServerException, err.name);
+    assert.equal(err.message, "boom");
+    assert.equal(err.$metadata?.httpStatusCode, 500);
+    const ok = await runOne(c.ecs, { taskDefinition: "quick" });
+    await waitForStatus(c.ecs, ok);
+  });
+
+  describe("control API", () => {
+    it("POST/GET/DELETE /_emulator/faults", async () => {
+      const set = await control(emulator, "POST", "/_emulator/faults", { missingWindowMs: 10, failNext: { operation: "ListTasks", code: "AccessDeniedException", message: "no" } });
+      assert.equal(set.status, 200);
+      const got = (await control(emulator, "GET", "/_emulator/faults")).json as { missingWindowMs: number; failNext: unknown[] };
+      assert.equal(got.missingWindowMs, 10);
+      assert.equal(got.failNext.length, 1);
+      const bad = await control(emulator, "POST", "/_emulator/faults", { nope: true });
+      assert.equal(bad.status, 400);
+      const reset = (await control(emulator, "DELETE", "/_emulator/faults")).json as { missingWindowMs: number; failNext: unknown[] };
+      assert.equal(reset.missingWindowMs, 0);
+      assert.deepEqual(reset.failNext, []);
+    });
+
+    it("throttling through the control API", async () => {
+      await control(emulator, "POST", "/_emulator/faults", { throttle: { enabled: true, buckets: { ListClusters: { capacity: 0, refillPerSecond: 0 } } } });
+      const err = await errorOf(c.ecs.send(new ListClustersCommand({})));
+      assert.equal(err.name, "ThrottlingException");
+    });
+
+    it("GET/DELETE /_emulator/requests and counts, GET /_emulator/tasks", async () => {
+      await control(emulator, "DELETE", "/_emulator/requests");
+      await c.ecs.send(new ListClustersCommand({}));
+      await errorOf(c.ecs.send(new StopTaskCommand({ task: "nope" })));
+      const journal = (await control(emulator, "GET", "/_emulator/requests")).json as Array<Record<string, unknown>>;
+      assert.deepEqual(
+        journal.map((e) => [e.service, e.operation, e.status, e.errorCode]),
+        [
+          ["ecs", "ListClusters", 200, undefined],
+          ["ecs", "StopTask", 400, "InvalidParameterException"],
+        ],
+      );
+      assert.ok(typeof journal[0].time === "string");
+      const counts = (await control(emulator, "GET", "/_emulator/requests/counts")).json;
+      assert.deepEqual(counts, { ListClusters: 1, StopTask: 1 });
+      assert.deepEqual(emulator.countByOperation(), { ListClusters: 1, StopTask: 1 });
+      const arn = await runOne(c.ecs, { taskDefinition: "sleepy", startedBy: "listed" });
+      await waitForStatus(c.ecs, arn, "RUNNING");
+      const tasks = (await control(emulator, "GET", "/_emulator/tasks")).json as Array<{ taskArn: string; lastStatus: string; containers: Array<{ pid?: number }> }>;
+      const mine = tasks.find((t) => t.taskArn === arn);
+      assert.equal(mine?.lastStatus, "RUNNING");
+      assert.ok(typeof mine?.containers[0].pid === "number");
+      await c.ecs.send(new StopTaskCommand({ task: arn }));
+      await waitForStatus(c.ecs, arn);
+    });
+
+    it("answers 404 for unknown control paths", async () => {
+      assert.equal((await control(emulator, "GET", "/_emulator/nothing")).status, 404);
+    });
+  });
+});
+
+describe("emulator: faults given at start", () => {
+  it("throttling: true and missingImages as options; resetFaults returns to them", async () => {
+    const emulator = await startEmulator({ throttling: { ListClusters: { capacity: 1, refillPerSecond: 0 } }, missingImages: ["gone"] });
+    const c = clientsFor(emulator);
+    try {
+      const state = emulator.getFaults();
+      assert.equal(state.throttle.enabled, true);
+      assert.deepEqual(state.missingImages, ["gone"]);
+      emulator.setFaults({ missingImages: [] });
+      emulator.resetFaults();
+      assert.deepEqual(emulator.getFaults().missingImages, ["gone"]);
+      await c.ecs.send(new ListClustersCommand({}));
+      assert.equal((await errorOf(c.ecs.send(new ListClustersCommand({})))).name, "ThrottlingException");
+    } finally {
+      destroyClients(c);
+      await emulator.close();
+    }
+  });
+});
