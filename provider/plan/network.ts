@@ -1,6 +1,7 @@
 /** The `awsvpc` network configuration of a run, and what the I/O layer must look up for it. */
-import type { TaskDefinition } from "../types";
+import type { JsonPatchOperation, TaskDefinition } from "../types";
 import { DEFAULT_VPC_LABEL, FARGATE_LAUNCH_TYPES } from "./constants";
+import { isPlainObject } from "./json";
 import type { RunSettings } from "./settings";
 
 /**
@@ -18,11 +19,32 @@ export function needsNetworkConfiguration(taskDefinition: TaskDefinition | null,
 
 /**
  * What the I/O layer must look up to find the subnets: `null` when `networkConfiguration.subnets`
- * are given (nothing to look up), else the VPC (`{ vpcId }`, or `{}` for the default VPC).
+ * are given, or when a customization sets them (the reference's "custom VPC subnets" example:
+ * looking up a default VPC that may not exist would fail a run that does not need it); else the
+ * VPC (`{ vpcId }`, or `{}` for the default VPC).
  */
 export function vpcLookup(settings: RunSettings): { vpcId?: string } | null {
-    if (settings.networkConfiguration.subnets !== undefined) return null;
+    if (settings.networkConfiguration.subnets !== undefined || customizationSetsSubnets(settings.taskCustomizations)) return null;
     return settings.vpcId !== undefined ? { vpcId: settings.vpcId } : {};
+}
+
+/** Whether a customization sets the subnets: an `add` or `replace` of
+ * `/networkConfiguration/awsvpcConfiguration/subnets`, or of a parent with a value holding subnets. */
+export function customizationSetsSubnets(ops: readonly JsonPatchOperation[]): boolean {
+    return ops.some((op) => {
+        if (op.op !== "add" && op.op !== "replace") return false;
+        const value: unknown = op.value;
+        switch (op.path) {
+            case "/networkConfiguration/awsvpcConfiguration/subnets":
+                return true;
+            case "/networkConfiguration/awsvpcConfiguration":
+                return isPlainObject(value) && value.subnets !== undefined;
+            case "/networkConfiguration":
+                return isPlainObject(value) && isPlainObject(value.awsvpcConfiguration) && value.awsvpcConfiguration.subnets !== undefined;
+            default:
+                return false;
+        }
+    });
 }
 
 /** How messages and placeholders name the VPC whose subnets are used. */

@@ -12,6 +12,15 @@ export const EXECUTION_ROLE_REQUIRED_MESSAGE =
     "An execution role arn must be set on the task definition to use `configureCloudwatchLogs` or `streamOutput` " +
     "but no execution role was found on the task definition. Set `executionRoleArn`.";
 
+/** The error when a definition's network mode cannot run on Fargate (the reference only warned;
+ * AWS refuses to register or run it). */
+export function fargateNetworkModeMessage(networkMode: string, launchType: string): string {
+    return (
+        `The task definition's network mode ${JSON.stringify(networkMode)} cannot be used with launch type ${launchType}, ` +
+        'which needs "awsvpc": use a definition with networkMode "awsvpc", or launchType "EC2".'
+    );
+}
+
 /**
  * Prepares the definition a run uses from a base definition (`{}`, the inline `taskDefinition`,
  * or the described `taskDefinitionArn`). Works on a deep copy; `base` is not changed.
@@ -28,13 +37,14 @@ export const EXECUTION_ROLE_REQUIRED_MESSAGE =
  * - `family` = slug of `settings.family`, else of the base's family, else {@link defaultFamily}.
  * - Sizes: `settings.cpu`/`memory`, else the base's, else 1024/2048. Fargate (`FARGATE`,
  *   `FARGATE_SPOT`): task-level `cpu`/`memory` as strings, `FARGATE` added to
- *   `requiresCompatibilities`, `networkMode` defaults to `awsvpc`. EC2 and EXTERNAL: the container's
+ *   `requiresCompatibilities`, `networkMode` defaults to `awsvpc` (another mode is an error). EC2 and EXTERNAL: the container's
  *   `cpu`/`memory` are set (numbers) when absent; task-level sizes are updated only when the base has them.
  * - `executionRoleArn` is set when given (also for a base given by ARN; the reference skipped that
  *   and then failed for lack of a role). `taskRoleArn` is not written here: it is a run-time override.
  *
  * Throws {@link EXECUTION_ROLE_REQUIRED_MESSAGE} when logs are configured and the result has no
- * execution role (validation reports that earlier for inline definitions).
+ * execution role, and {@link fargateNetworkModeMessage} when a Fargate definition's network mode is
+ * not `awsvpc` (validation reports both earlier for inline definitions).
  */
 export function prepareTaskDefinition(
     base: TaskDefinition,
@@ -85,6 +95,7 @@ export function prepareTaskDefinition(
         if (!compatibilities.includes("FARGATE")) compatibilities.push("FARGATE");
         td.requiresCompatibilities = compatibilities;
         td.networkMode ??= "awsvpc";
+        if (td.networkMode !== "awsvpc") throw new Error(fargateNetworkModeMessage(td.networkMode, settings.launchType));
     } else {
         container.cpu ??= parseCpu(cpu) ?? DEFAULT_CPU;
         container.memory ??= parseMemory(memory) ?? DEFAULT_MEMORY;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { needsNetworkConfiguration, networkConfiguration, noSubnetsFoundMessage, noVpcFoundMessage, vpcLookup } from "../../../provider/plan/network";
+import type { JsonPatchOperation } from "../../../provider/types";
 import { settingsOf } from "./fixtures";
 
 describe("plan/network", () => {
@@ -28,6 +29,16 @@ describe("plan/network", () => {
         });
         it("looks up nothing when subnets are given", () => {
             assert.equal(vpcLookup(settingsOf({ vpcId: "vpc-1", networkConfiguration: { subnets: ["subnet-1"] } })), null);
+        });
+        it("looks up nothing when a customization sets the subnets", () => {
+            const lookup = (op: JsonPatchOperation) => vpcLookup(settingsOf({ taskCustomizations: [op] }));
+            assert.equal(lookup({ op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets", value: ["subnet-1"] }), null);
+            assert.equal(lookup({ op: "replace", path: "/networkConfiguration/awsvpcConfiguration/subnets", value: ["subnet-1"] }), null);
+            assert.equal(lookup({ op: "replace", path: "/networkConfiguration/awsvpcConfiguration", value: { subnets: ["subnet-1"] } }), null);
+            assert.equal(lookup({ op: "add", path: "/networkConfiguration", value: { awsvpcConfiguration: { subnets: ["s"] } } }), null);
+            assert.deepStrictEqual(lookup({ op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets/-", value: "subnet-1" }), {});
+            assert.deepStrictEqual(lookup({ op: "replace", path: "/networkConfiguration/awsvpcConfiguration", value: { assignPublicIp: "DISABLED" } }), {});
+            assert.deepStrictEqual(lookup({ op: "remove", path: "/networkConfiguration/awsvpcConfiguration/subnets" }), {});
         });
     });
 

@@ -154,9 +154,19 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
         assert.deepStrictEqual(sizes({}, { memory: 4096 }), ["1024", "4096"]);
     });
 
-    it("adds FARGATE to the compatibilities and keeps a network mode that is set", () => {
-        const { taskDefinition } = prepare({ requiresCompatibilities: ["EC2"], networkMode: "bridge" }, { image: "a" });
-        assert.deepStrictEqual([taskDefinition.requiresCompatibilities, taskDefinition.networkMode], [["EC2", "FARGATE"], "bridge"]);
+    it("adds FARGATE to the compatibilities, once", () => {
+        const { taskDefinition } = prepare({ requiresCompatibilities: ["EC2"], networkMode: "awsvpc" }, { image: "a" });
+        assert.deepStrictEqual([taskDefinition.requiresCompatibilities, taskDefinition.networkMode], [["EC2", "FARGATE"], "awsvpc"]);
+        assert.deepStrictEqual(prepare({ requiresCompatibilities: ["FARGATE"] }, { image: "a" }).taskDefinition.requiresCompatibilities, ["FARGATE"]);
+    });
+
+    it("refuses a Fargate definition whose network mode is not awsvpc (the reference only warned)", () => {
+        assert.throws(() => prepare({ networkMode: "bridge" }, { image: "a", launchType: "FARGATE_SPOT" }), {
+            message:
+                'The task definition\'s network mode "bridge" cannot be used with launch type FARGATE_SPOT, which needs "awsvpc": ' +
+                'use a definition with networkMode "awsvpc", or launchType "EC2".',
+        });
+        assert.equal(prepare({ networkMode: "bridge" }, { image: "a", launchType: "EC2" }).taskDefinition.networkMode, "bridge");
     });
 
     it("sets container sizes for EC2 when absent, and task sizes only when the base has them", () => {

@@ -1,0 +1,430 @@
+import assert from "node:assert/strict";
+import { planRun, type PlanContext } from "../../../provider/plan/planRun";
+import type { PlannedRun, TaskDefinition, TaskRunSpec } from "../../../provider/types";
+import { CTX, FAMILY, STARTED_BY, hashTag, inputs } from "./fixtures";
+
+const REGISTERED = "<registered at run time>";
+const RUN_TIME_REGION = "<region at run time>";
+const DEFAULT_VPC_SUBNETS = "<loaded from the default VPC at run time>";
+const EXEC = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole";
+const VPC = "vpc-01abcdf123456789a";
+const HELLO = ["echo", "hello world"];
+const IMAGE = "alpine:latest";
+
+/** What `create` knows once it has registered the definition and found the subnets. */
+const CREATE: PlanContext = {
+    region: "us-east-1",
+    taskDefinitionArn: `arn:aws:ecs:us-east-1:123456789012:task-definition/${FAMILY}:1`,
+    subnets: ["subnet-a", "subnet-b"],
+};
+
+function plan(spec: TaskRunSpec, ctx: PlanContext = {}): PlannedRun {
+    return planRun(inputs(spec), ctx);
+}
+
+/** The definition every Fargate example registers. */
+function fargateDefinition(extra: Partial<TaskDefinition> = {}, image = IMAGE): TaskDefinition {
+    return {
+        family: FAMILY,
+        containerDefinitions: [{ name: "main", image }],
+        cpu: "1024",
+        memory: "2048",
+        requiresCompatibilities: ["FARGATE"],
+        networkMode: "awsvpc",
+        ...extra,
+    };
+}
+
+describe("plan/planRun: the reference's examples", () => {
+    it("runs a task using ECS Fargate (preview)", () => {
+        const spec: TaskRunSpec = { command: HELLO, image: IMAGE };
+        assert.deepStrictEqual(plan(spec), {
+            region: RUN_TIME_REGION,
+            taskDefinition: fargateDefinition(),
+            needsRegistration: true,
+            runTaskRequest: {
+                taskDefinition: REGISTERED,
+                launchType: "FARGATE",
+                networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED" } },
+                overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
+                startedBy: STARTED_BY,
+                tags: [hashTag(spec)],
+                count: 1,
+            },
+            containerName: "main",
+        });
+    });
+
+    it("runs a task using ECS Fargate (create: registered ARN, region, subnets)", () => {
+        const spec: TaskRunSpec = { command: HELLO, image: IMAGE };
+        assert.deepStrictEqual(plan(spec, CREATE), {
+            region: "us-east-1",
+            taskDefinition: fargateDefinition(),
+            needsRegistration: true,
+            runTaskRequest: {
+                taskDefinition: CREATE.taskDefinitionArn,
+                launchType: "FARGATE",
+                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED" } },
+                overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
+                startedBy: STARTED_BY,
+                tags: [hashTag(spec)],
+                count: 1,
+            },
+            containerName: "main",
+        });
+    });
+
+    it("runs a task using ECS Fargate with a spot container instance", () => {
+        const spec: TaskRunSpec = { command: HELLO, image: IMAGE, launchType: "FARGATE_SPOT" };
+        assert.deepStrictEqual(plan(spec), {
+            region: RUN_TIME_REGION,
+            taskDefinition: fargateDefinition(),
+            needsRegistration: true,
+            runTaskRequest: {
+                taskDefinition: REGISTERED,
+                capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+                networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED" } },
+                overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
+                startedBy: STARTED_BY,
+                tags: [hashTag(spec)],
+                count: 1,
+            },
+            containerName: "main",
+        });
+    });
+
+    it("runs a task using ECS with an EC2 container instance", () => {
+        const spec: TaskRunSpec = { command: HELLO, image: IMAGE, launchType: "EC2" };
+        assert.deepStrictEqual(plan(spec, CREATE), {
+            region: "us-east-1",
+            taskDefinition: { family: FAMILY, containerDefinitions: [{ name: "main", image: IMAGE, cpu: 1024, memory: 2048 }] },
+            needsRegistration: true,
+            runTaskRequest: {
+                taskDefinition: CREATE.taskDefinitionArn,
+                launchType: "EC2",
+                overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
+                startedBy: STARTED_BY,
+                tags: [hashTag(spec)],
+                count: 1,
+            },
+            containerName: "main",
+        });
+    });
+
+    it("runs a task on a specific VPC using ECS Fargate", () => {
+        const spec: TaskRunSpec = { command: HELLO, image: IMAGE, vpcId: VPC };
+        assert.deepStrictEqual(plan(spec), {
+            region: RUN_TIME_REGION,
+            taskDefinition: fargateDefinition(),
+            needsRegistration: true,
+            runTaskRequest: {
+                taskDefinition: REGISTERED,
+                launchType: "FARGATE",
+                networkConfiguration: { awsvpcConfiguration: { subnets: `<loaded from ${VPC} at run time>`, assignPublicIp: "ENABLED" } },
+                overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
+                startedBy: STARTED_BY,
+                tags: [hashTag(spec)],
+                count: 1,
+            },
+            containerName: "main",
+        });
+    });
+
+    it("runs a task and streams the container's output (execution role given)", () => {
+        const spec: TaskRunSpec = { command: HELLO, image: IMAGE, streamOutput: true, executionRoleArn: EXEC };
+        const logConfiguration = (region: string) => ({
+            logDriver: "awslogs",
+            options: {
+                "awslogs-create-group": "true",
+                "awslogs-group": "ecs-task-run",
+                "awslogs-region": region,
+                "awslogs-stream-prefix": FAMILY,
+            },
+        });
+        const request = (taskDefinition: string, subnets: string | string[]) => ({
+            taskDefinition,
+            launchType: "FARGATE",
+            networkConfiguration: { awsvpcConfiguration: { subnets, assignPublicIp: "ENABLED" } },
+            overrides: { containerOverrides: [{ name: "main", command: HELLO }], executionRoleArn: EXEC },
+            startedBy: STARTED_BY,
+            tags: [hashTag(spec)],
+            count: 1,
+        });
+        assert.deepStrictEqual(plan(spec), {
+            region: RUN_TIME_REGION,
+            taskDefinition: {
+                ...fargateDefinition(),
+                containerDefinitions: [{ name: "main", image: IMAGE, logConfiguration: logConfiguration(RUN_TIME_REGION) }],
+                executionRoleArn: EXEC,
+            },
+            needsRegistration: true,
+            runTaskRequest: request(REGISTERED, DEFAULT_VPC_SUBNETS),
+            containerName: "main",
+        });
+        assert.deepStrictEqual(plan(spec, CREATE), {
+            region: "us-east-1",
+            taskDefinition: {
+                ...fargateDefinition(),
+                containerDefinitions: [{ name: "main", image: IMAGE, logConfiguration: logConfiguration("us-east-1") }],
+                executionRoleArn: EXEC,
+            },
+            needsRegistration: true,
+            runTaskRequest: request(CREATE.taskDefinitionArn!, ["subnet-a", "subnet-b"]),
+            containerName: "main",
+        });
+    });
+
+    describe("runs a task using an existing task definition as a base", () => {
+        const ARN = "arn:aws:ecs:us-east-1:123456789012:task-definition/app:3";
+        const spec: TaskRunSpec = { command: HELLO, taskDefinitionArn: ARN };
+        /** The definition as DescribeTaskDefinition returns it. */
+        const described: TaskDefinition = {
+            taskDefinitionArn: ARN,
+            family: "app",
+            revision: 3,
+            status: "ACTIVE",
+            compatibilities: ["EC2", "FARGATE"],
+            requiresCompatibilities: ["FARGATE"],
+            requiresAttributes: [{ name: "ecs.capability.task-eni" }],
+            registeredAt: "2024-05-01T10:00:00.000Z",
+            registeredBy: "arn:aws:iam::123456789012:user/deployer",
+            networkMode: "awsvpc",
+            cpu: "1024",
+            memory: "2048",
+            volumes: [],
+            placementConstraints: [],
+            containerDefinitions: [{ name: "app", image: "app:1", cpu: 0, essential: true, environment: [], portMappings: [] }],
+        };
+        /** Its registration request. */
+        const request: TaskDefinition = {
+            family: "app",
+            requiresCompatibilities: ["FARGATE"],
+            networkMode: "awsvpc",
+            cpu: "1024",
+            memory: "2048",
+            volumes: [],
+            placementConstraints: [],
+            containerDefinitions: [{ name: "app", image: "app:1", cpu: 0, essential: true, environment: [], portMappings: [] }],
+        };
+
+        it("previews without the definition (not described yet)", () => {
+            assert.deepStrictEqual(plan(spec), {
+                region: RUN_TIME_REGION,
+                taskDefinition: null,
+                needsRegistration: false,
+                runTaskRequest: {
+                    taskDefinition: ARN,
+                    launchType: "FARGATE",
+                    networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED" } },
+                    overrides: { containerOverrides: [{ name: "<first container of the task definition>", command: HELLO }] },
+                    startedBy: STARTED_BY,
+                    tags: [hashTag(spec)],
+                    count: 1,
+                },
+                containerName: "<first container of the task definition>",
+            });
+            assert.equal(plan({ ...spec, containerName: "app" }).containerName, "app");
+        });
+
+        it("runs the described revision as it is when nothing changes it", () => {
+            assert.deepStrictEqual(plan(spec, { region: "us-east-1", baseTaskDefinition: described, subnets: ["subnet-a"] }), {
+                region: "us-east-1",
+                taskDefinition: request,
+                needsRegistration: false,
+                runTaskRequest: {
+                    taskDefinition: ARN,
+                    launchType: "FARGATE",
+                    networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a"], assignPublicIp: "ENABLED" } },
+                    overrides: { containerOverrides: [{ name: "app", command: HELLO }] },
+                    startedBy: STARTED_BY,
+                    tags: [hashTag(spec)],
+                    count: 1,
+                },
+                containerName: "app",
+            });
+        });
+
+        it("registers a new revision when the inputs change it", () => {
+            const changed: TaskRunSpec = { ...spec, image: "app:2" };
+            const draft = plan(changed, { region: "us-east-1", baseTaskDefinition: described });
+            assert.deepStrictEqual([draft.needsRegistration, draft.taskDefinition, draft.runTaskRequest.taskDefinition], [
+                true,
+                { ...request, containerDefinitions: [{ ...request.containerDefinitions![0], image: "app:2" }] },
+                REGISTERED,
+            ]);
+            const final = plan(changed, { region: "us-east-1", baseTaskDefinition: described, taskDefinitionArn: `${ARN.slice(0, -1)}4` });
+            assert.equal(final.runTaskRequest.taskDefinition, `${ARN.slice(0, -1)}4`);
+        });
+
+        it("runs an EC2 base without a network configuration", () => {
+            const ec2: TaskDefinition = { taskDefinitionArn: ARN, family: "app", containerDefinitions: [{ name: "app", image: "a", cpu: 256, memory: 512 }] };
+            const run = plan({ ...spec, launchType: "EC2" }, { region: "us-east-1", baseTaskDefinition: ec2 });
+            assert.deepStrictEqual([run.needsRegistration, run.runTaskRequest.taskDefinition, "networkConfiguration" in run.runTaskRequest], [false, ARN, false]);
+        });
+    });
+
+    it("runs a task with a specific image", () => {
+        const spec: TaskRunSpec = { command: HELLO, image: "alpine:3.20" };
+        assert.deepStrictEqual(plan(spec).taskDefinition, fargateDefinition({}, "alpine:3.20"));
+    });
+
+    it("runs a task with custom memory and CPU requirements", () => {
+        const spec: TaskRunSpec = { command: HELLO, image: IMAGE, memory: 4096, cpu: 2048 };
+        assert.deepStrictEqual(plan(spec, CREATE), {
+            region: "us-east-1",
+            taskDefinition: fargateDefinition({ cpu: "2048", memory: "4096" }),
+            needsRegistration: true,
+            runTaskRequest: {
+                taskDefinition: CREATE.taskDefinitionArn,
+                launchType: "FARGATE",
+                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED" } },
+                overrides: { containerOverrides: [{ name: "main", command: HELLO }], cpu: "2048", memory: "4096" },
+                startedBy: STARTED_BY,
+                tags: [hashTag(spec)],
+                count: 1,
+            },
+            containerName: "main",
+        });
+    });
+
+    it("runs a task with custom environment variables", () => {
+        const spec: TaskRunSpec = { command: ["echo", "hello $PLANET"], image: IMAGE, env: { PLANET: "earth" } };
+        assert.deepStrictEqual(plan(spec).runTaskRequest.overrides, {
+            containerOverrides: [{ name: "main", command: ["echo", "hello $PLANET"], environment: [{ name: "PLANET", value: "earth" }] }],
+        });
+        assert.deepStrictEqual(plan(spec).taskDefinition, fargateDefinition());
+    });
+
+    it("runs a task in a specific ECS cluster", () => {
+        const spec: TaskRunSpec = { command: HELLO, image: IMAGE, cluster: "my-cluster-name" };
+        assert.deepStrictEqual(plan(spec).runTaskRequest, {
+            taskDefinition: REGISTERED,
+            cluster: "my-cluster-name",
+            launchType: "FARGATE",
+            networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED" } },
+            overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
+            startedBy: STARTED_BY,
+            tags: [hashTag(spec)],
+            count: 1,
+        });
+    });
+
+    it("runs a task with custom VPC subnets (customization)", () => {
+        const spec: TaskRunSpec = {
+            command: HELLO,
+            image: IMAGE,
+            taskCustomizations: [
+                { op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets", value: ["subnet-80b6fbcd", "subnet-42a6fdgd"] },
+            ],
+        };
+        const expected = {
+            region: RUN_TIME_REGION,
+            taskDefinition: fargateDefinition(),
+            needsRegistration: true,
+            runTaskRequest: {
+                taskDefinition: REGISTERED,
+                launchType: "FARGATE",
+                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-80b6fbcd", "subnet-42a6fdgd"], assignPublicIp: "ENABLED" } },
+                overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
+                startedBy: STARTED_BY,
+                tags: [hashTag(spec)],
+                count: 1,
+            },
+            containerName: "main",
+        };
+        assert.deepStrictEqual(plan(spec), expected);
+        // `create` looks no VPC up for it (vpcLookup is null) and plans without subnets: the same request.
+        assert.deepStrictEqual(plan(spec, { region: "us-east-1", taskDefinitionArn: "arn:td:1" }).runTaskRequest, {
+            ...expected.runTaskRequest,
+            taskDefinition: "arn:td:1",
+        });
+    });
+
+    it("runs a task without a public IP assigned (customization)", () => {
+        const spec: TaskRunSpec = {
+            command: HELLO,
+            image: IMAGE,
+            vpcId: VPC,
+            taskCustomizations: [{ op: "replace", path: "/networkConfiguration/awsvpcConfiguration/assignPublicIp", value: "DISABLED" }],
+        };
+        assert.deepStrictEqual(plan(spec, CREATE).runTaskRequest, {
+            taskDefinition: CREATE.taskDefinitionArn,
+            launchType: "FARGATE",
+            networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "DISABLED" } },
+            overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
+            startedBy: STARTED_BY,
+            tags: [hashTag(spec)],
+            count: 1,
+        });
+    });
+
+    it("runs a task with custom VPC security groups (customization)", () => {
+        const spec: TaskRunSpec = {
+            command: HELLO,
+            image: IMAGE,
+            vpcId: VPC,
+            taskCustomizations: [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/securityGroups", value: ["sg-d72e9599956a084f5"] }],
+        };
+        assert.deepStrictEqual(plan(spec).runTaskRequest.networkConfiguration, {
+            awsvpcConfiguration: { subnets: `<loaded from ${VPC} at run time>`, assignPublicIp: "ENABLED", securityGroups: ["sg-d72e9599956a084f5"] },
+        });
+    });
+});
+
+describe("plan/planRun: rules", () => {
+    it("takes the region from the input first, then the context", () => {
+        assert.equal(plan({ image: IMAGE, region: "eu-west-1" }, { region: "us-east-1" }).region, "eu-west-1");
+        assert.equal(plan({ image: IMAGE }, { region: "us-east-1" }).region, "us-east-1");
+    });
+
+    it("plans an inline definition, keeping its other containers", () => {
+        const taskDefinition: TaskDefinition = {
+            family: "Batch Jobs",
+            containerDefinitions: [
+                { name: "app", image: "app:1" },
+                { name: "proxy", image: "envoy", essential: false },
+            ],
+        };
+        const run = plan({ taskDefinition, command: ["migrate"] });
+        assert.deepStrictEqual([run.taskDefinition, run.containerName, run.needsRegistration], [
+            {
+                family: "Batch-Jobs",
+                containerDefinitions: [
+                    { name: "app", image: "app:1" },
+                    { name: "proxy", image: "envoy", essential: false },
+                ],
+                cpu: "1024",
+                memory: "2048",
+                requiresCompatibilities: ["FARGATE"],
+                networkMode: "awsvpc",
+            },
+            "app",
+            true,
+        ]);
+    });
+
+    it("gives given subnets and security groups without a lookup placeholder", () => {
+        const run = plan({ image: IMAGE, networkConfiguration: { subnets: ["subnet-1"], securityGroups: ["sg-1"], assignPublicIp: "DISABLED" } });
+        assert.deepStrictEqual(run.runTaskRequest.networkConfiguration, {
+            awsvpcConfiguration: { subnets: ["subnet-1"], assignPublicIp: "DISABLED", securityGroups: ["sg-1"] },
+        });
+    });
+
+    it("uses a one-item placeholder list when a customization works on items of the subnet list", () => {
+        const run = plan({
+            image: IMAGE,
+            taskCustomizations: [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets/-", value: "subnet-extra" }],
+        });
+        assert.deepStrictEqual(run.runTaskRequest.networkConfiguration, {
+            awsvpcConfiguration: { subnets: [DEFAULT_VPC_SUBNETS, "subnet-extra"], assignPublicIp: "ENABLED" },
+        });
+    });
+
+    it("is deterministic and does not mutate its inputs", () => {
+        const given = inputs({ image: IMAGE, env: { A: "1" }, taskDefinition: { containerDefinitions: [{ name: "main" }] } });
+        const copy = structuredClone(given);
+        assert.deepStrictEqual(planRun(given, {}), planRun(given, {}));
+        assert.deepStrictEqual(given, copy);
+        assert.equal(given.__context, CTX);
+    });
+});
