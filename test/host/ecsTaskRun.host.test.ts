@@ -150,11 +150,13 @@ describe("EcsTaskRun in the real provider host, against the emulator", function 
         });
 
         it("Diff: the same inputs change nothing", async () => {
+            assert.ok(id, "needs the resource that Create made (Create failed above)");
             const same = await checked("hello", {}, inputs);
             assert.deepEqual(await host.diff(id, state, same), { changes: "DIFF_NONE", replaces: [], deleteBeforeReplace: false });
         });
 
         it("Diff: a new command replaces (runs again)", async () => {
+            assert.ok(id, "needs the resource that Create made (Create failed above)");
             const changed = await checked("hello", { command: ["sh", "-c", "echo something else"] }, inputs);
             const diff = await host.diff(id, state, changed);
             assert.equal(diff.changes, "DIFF_SOME");
@@ -162,11 +164,13 @@ describe("EcsTaskRun in the real provider host, against the emulator", function 
         });
 
         it("Diff: a new poll interval only is an in-place update", async () => {
+            assert.ok(id, "needs the resource that Create made (Create failed above)");
             const watched = await checked("hello", { taskWatchPollInterval: 2 }, inputs);
             assert.deepEqual(await host.diff(id, state, watched), { changes: "DIFF_SOME", replaces: [], deleteBeforeReplace: false });
         });
 
         it("Update runs nothing and takes the new setting", async () => {
+            assert.ok(id, "needs the resource that Create made (Create failed above)");
             const watched = await checked("hello", { taskWatchPollInterval: 2 }, inputs);
             const before = runTaskCalls();
             const updated = await host.update(id, state, watched);
@@ -178,6 +182,7 @@ describe("EcsTaskRun in the real provider host, against the emulator", function 
         });
 
         it("Read (refresh) returns the task's state", async () => {
+            assert.ok(id, "needs the resource that Create made (Create failed above)");
             const before = runTaskCalls();
             const read = await host.read(id, state);
             assert.equal(read.id, id);
@@ -188,6 +193,7 @@ describe("EcsTaskRun in the real provider host, against the emulator", function 
         });
 
         it("Delete deregisters the definition it registered", async () => {
+            assert.ok(id, "needs the resource that Create made (Create failed above)");
             const definitionArn = String(state.taskDefinitionArn);
             assert.equal(await definitionStatus(definitionArn), "ACTIVE");
             await host.delete(id, state);
@@ -195,30 +201,32 @@ describe("EcsTaskRun in the real provider host, against the emulator", function 
         });
     });
 
-    it("a non-zero exit fails Create with the provider's message (exit code and last lines)", async () => {
-        const inputs = await checked("failing");
-        await assert.rejects(host.create(inputs), (error: unknown) => {
-            assert.ok(error instanceof Error);
-            assert.match(error.message, /\b3\b/, `the exit code: ${error.message}`);
-            assert.match(error.message, /about to fail/, `the last log lines: ${error.message}`);
-            return true;
+    describe("a failed run, a running task", () => {
+        it("a non-zero exit fails Create with the provider's message (exit code and last lines)", async () => {
+            const inputs = await checked("failing");
+            await assert.rejects(host.create(inputs), (error: unknown) => {
+                assert.ok(error instanceof Error);
+                assert.match(error.message, /\b3\b/, `the exit code: ${error.message}`);
+                assert.match(error.message, /about to fail/, `the last log lines: ${error.message}`);
+                return true;
+            });
         });
-    });
 
-    it("Delete stops a task that still runs, and deregisters its definition", async () => {
-        const inputs = await checked("sleeper");
-        const created = await host.create(inputs);
-        assert.equal(created.properties.lastStatus, "RUNNING");
-        assert.equal(created.properties.exitCode ?? null, null);
-        const task = (): string | undefined => emulator.tasks().find((t) => t.taskArn === created.id)?.lastStatus;
-        assert.equal(task(), "RUNNING");
+        it("Delete stops a task that still runs, and deregisters its definition", async () => {
+            const inputs = await checked("sleeper");
+            const created = await host.create(inputs);
+            assert.equal(created.properties.lastStatus, "RUNNING");
+            assert.equal(created.properties.exitCode ?? null, null);
+            const task = (): string | undefined => emulator.tasks().find((t) => t.taskArn === created.id)?.lastStatus;
+            assert.equal(task(), "RUNNING");
 
-        await host.delete(created.id, created.properties);
-        const deadline = Date.now() + 10000;
-        while (task() !== "STOPPED" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
-        assert.equal(task(), "STOPPED");
-        assert.equal(emulator.tasks().find((t) => t.taskArn === created.id)?.stopCode, "UserInitiated");
-        assert.equal(await definitionStatus(String(created.properties.taskDefinitionArn)), "INACTIVE");
+            await host.delete(created.id, created.properties);
+            const deadline = Date.now() + 10000;
+            while (task() !== "STOPPED" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+            assert.equal(task(), "STOPPED");
+            assert.equal(emulator.tasks().find((t) => t.taskArn === created.id)?.stopCode, "UserInitiated");
+            assert.equal(await definitionStatus(String(created.properties.taskDefinitionArn)), "INACTIVE");
+        });
     });
 
     describe("secrets", () => {
@@ -236,7 +244,8 @@ describe("EcsTaskRun in the real provider host, against the emulator", function 
             const inputs = await checked("secret");
             const plan = JSON.stringify(inputs.plan);
             assert.ok(!plan.includes(SECRET), `plan: ${plan}`);
-            assert.ok(plan.includes("migrate"), "the plain env value is shown");
+            // `env` was given with a secret in it, so the whole argument is secret: names show, values do not.
+            assert.ok(plan.includes('{"name":"DB_PASSWORD","value":"[secret]"}'), `plan: ${plan}`);
         });
 
         it("the outputs' logTail and plan do not show the secret", async () => {
@@ -253,6 +262,7 @@ describe("EcsTaskRun in the real provider host, against the emulator", function 
         });
 
         it("the streamed log lines in the deployment's output do not show the secret", async () => {
+            assert.ok(created, "needs the run that Create made (Create failed above)");
             await host.waitForOutput("the password is", 5000);
             const lines = host.output().split("\n").filter((line) => line.includes("the password is"));
             assert.ok(!lines.join("\n").includes(SECRET), `streamed: ${JSON.stringify(lines)}`);

@@ -14,7 +14,8 @@ async function main(): Promise<void> {
     const program = loaded[exportName];
     if (typeof program !== "function") throw new Error(`${modulePath} exports no function ${exportName}`);
     const resources = await captureResources(() => (program as () => void | Promise<void>)());
-    process.stdout.write(`\n${JSON.stringify(resources)}\n`);
+    // Exit only once the (large) line is written: a pipe is written asynchronously.
+    await new Promise<void>((resolve) => process.stdout.write(`\n${JSON.stringify(resources)}\n`, () => resolve()));
 }
 
 main().then(
