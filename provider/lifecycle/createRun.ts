@@ -21,11 +21,20 @@ import {
 const FAILURE_TAIL_LINES = 20;
 
 /** A run's failure: the message says what happened and what to do. */
-export class RunFailedError extends Error {
-    constructor(message: string) {
-        super(message);
-        this.name = "RunFailedError";
-    }
+export interface RunFailedError extends Error {
+    name: "RunFailedError";
+}
+
+/** Makes a {@link RunFailedError}. A function, not a class: a serialized subclass of Error loses its message. */
+export function runFailed(message: string): RunFailedError {
+    const err = new Error(message) as RunFailedError;
+    err.name = "RunFailedError";
+    return err;
+}
+
+/** True for errors made by {@link runFailed}. */
+export function isRunFailed(err: unknown): err is RunFailedError {
+    return err instanceof Error && err.name === "RunFailedError";
 }
 
 /** Where the container's awslogs output goes, when it can be read. */
@@ -51,7 +60,7 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
     if (inputs.taskDefinitionArn) {
         const described = await ports.describeTaskDefinition(inputs.taskDefinitionArn);
         if (!described) {
-            throw new RunFailedError(
+            throw runFailed(
                 `\`taskDefinitionArn\` ${inputs.taskDefinitionArn} was not found in ${ports.region}: check the ARN or family and the region.`,
             );
         }
@@ -148,14 +157,14 @@ async function runAndWatch(
         } catch (err) {
             await ports.stopTask(clusterArn, taskArn, stopReason(name, `it did not start within ${settings.taskStartTimeoutSeconds}s`));
             untrackTask(taskArn);
-            throw new RunFailedError(
+            throw runFailed(
                 `Task ${taskArn} did not start within \`taskStartTimeoutSeconds\` ${settings.taskStartTimeoutSeconds}; it was stopped. ` +
                     `Raise \`taskStartTimeoutSeconds\` if the image is large or capacity is slow. (${errorMessage(err)})`,
             );
         }
         if (failedToStart(task, plan.containerName)) {
             untrackTask(taskArn);
-            throw new RunFailedError(`Task ${taskArn} failed to start: ${describeStop(task)}.`);
+            throw runFailed(`Task ${taskArn} failed to start: ${describeStop(task)}.`);
         }
 
         if (!settings.waitForCompletion) {
@@ -173,13 +182,13 @@ async function runAndWatch(
 
         const outcome = result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader);
         if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
-            throw new RunFailedError(failureMessage(outcome, plan.containerName, task));
+            throw runFailed(failureMessage(outcome, plan.containerName, task));
         }
         say(`Task ${shortId(taskArn)} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
         return outcome;
     } catch (err) {
         // A failure after RunTask (including a failed wait): stop the task rather than leave it running.
-        if (!(err instanceof RunFailedError)) {
+        if (!isRunFailed(err)) {
             await ports.stopTask(clusterArn, taskArn, stopReason(name, `the run failed: ${errorMessage(err)}`)).catch(() => undefined);
         }
         untrackTask(taskArn);
@@ -242,7 +251,7 @@ async function startTask(
         const retryable = failures.length > 0 && failures.every(isRetryableRunFailure);
         if (!retryable) {
             const advice = failures.map((f) => adviceForRunFailure(f.reason ?? "")).join("; ");
-            throw new RunFailedError(`RunTask started no task in cluster ${cluster ?? "default"}: ${reasons}. What to do: ${advice || "check the request"}.`);
+            throw runFailed(`RunTask started no task in cluster ${cluster ?? "default"}: ${reasons}. What to do: ${advice || "check the request"}.`);
         }
         // AWS's failures are not always reliable: a task may have started anyway.
         if (startedBy) {
@@ -259,7 +268,7 @@ async function startTask(
         }
         const delay = Math.min(20_000, 1000 * 2 ** (attempt - 1)) * (0.5 + ports.clock.random() / 2);
         if (ports.clock.now() + delay > deadline) {
-            throw new RunFailedError(
+            throw runFailed(
                 `RunTask found no capacity after ${attempt} attempts within \`taskStartTimeoutSeconds\` ${settings.taskStartTimeoutSeconds}: ${reasons}. ` +
                     `What to do: ${adviceForRunFailure(failures[0]?.reason ?? "")}.`,
             );
@@ -346,7 +355,7 @@ function checkContainerPresent(plan: PlannedRun, inputs: CheckedInputs): void {
     if (!inputs.taskDefinitionArn || inputs.image || !plan.taskDefinition) return;
     const container = (plan.taskDefinition.containerDefinitions ?? []).find((c) => c.name === plan.containerName);
     if (!container?.image) {
-        throw new RunFailedError(
+        throw runFailed(
             `\`containerName\` ${plan.containerName} is not a container of task definition ${inputs.taskDefinitionArn} and no \`image\` was given to add it: ` +
                 `use one of its containers (${(plan.taskDefinition.containerDefinitions ?? []).map((c) => c.name).join(", ")}) or give \`image\`.`,
         );

@@ -14,9 +14,9 @@ export interface Clock {
 /** Reads one container's log stream: only a bounded tail is kept in memory. */
 export interface LogReader {
     /** Reads what is new and relays it line by line. */
-    poll(): Promise<void>;
+    poll(): Promise<unknown>;
     /** After the task stopped: reads until nothing new has arrived for a short while. */
-    drain(): Promise<void>;
+    drain(): Promise<unknown>;
     /** The last lines read. */
     tail(): string[];
 }

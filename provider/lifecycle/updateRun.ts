@@ -20,5 +20,5 @@ export function updateRun(olds: TaskRunOutputs, news: CheckedInputs): TaskRunOut
         if (news[key] === undefined) delete next[key];
         else next[key] = news[key];
     }
-    return next as TaskRunOutputs;
+    return next as unknown as TaskRunOutputs;
 }

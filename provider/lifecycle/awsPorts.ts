@@ -1,0 +1,43 @@
+import type { CheckedInputs } from "../types";
+import type { RunPorts } from "./ports";
+import { makeAwsRunServices } from "../run/awsServices";
+import { realClock } from "../aws/retry";
+import { taskDefinitionsEqual } from "../plan/equality";
+import { redactText, secretStrings } from "../plan/redact";
+import { runRegion } from "./region";
+
+/**
+ * The ports of a run bound to AWS: the SDK clients of the run's region (made from the SDK's
+ * standard credential chain and `AWS_ENDPOINT_URL*` at run time, never stored), the process's
+ * shared task watcher and registration memory, and the deployment's output. Lines written to the
+ * output have the values of secret inputs redacted.
+ */
+export async function makeAwsPorts(inputs: CheckedInputs): Promise<RunPorts> {
+    const region = await runRegion(inputs.region);
+    if (!region) {
+        throw new Error(
+            "No AWS region: set the `region` argument, the stack's `aws:region` (`pulumi config set aws:region us-east-1`), or AWS_REGION.",
+        );
+    }
+    const secrets = secretStrings(inputs as unknown as Record<string, unknown>, inputs.__secretKeys);
+    const name = inputs.__context?.name ?? "EcsTaskRun";
+    // The provider host relays what the provider writes to stdout as the deployment's diagnostics.
+    const log = (line: string): void => {
+        process.stdout.write(`${redactText(line, secrets)}\n`);
+    };
+    const services = makeAwsRunServices({
+        region,
+        equal: taskDefinitionsEqual,
+        log: (line) => log(`[${name}] ${line}`),
+    });
+    return {
+        ...services,
+        ensureTaskDefinition: async (prepared) => {
+            const ensured = await services.ensureTaskDefinition(prepared);
+            return { arn: ensured.arn, registered: ensured.registered };
+        },
+        region,
+        clock: realClock(),
+        log,
+    };
+}
