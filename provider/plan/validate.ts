@@ -201,7 +201,7 @@ function checkNetworkMode(v: View): void {
     if (mode === "awsvpc") return;
     const why = inline.networkMode === undefined ? ` (the default of launch type ${launchType})` : "";
     for (const key of ["vpcId", "networkConfiguration"] as const) {
-        if (v.given(key)) {
+        if (v.given(key) && v.sure(key)) {
             v.add(
                 key,
                 `\`${key}\` is only used with the "awsvpc" network mode, but the task definition uses ${JSON.stringify(mode)}${why}: ` +
@@ -287,10 +287,11 @@ function contextOf(raw: Record<string, unknown>): ResourceContext {
     return { project: "project", stack: "stack", name: "name" };
 }
 
-/** The known name closest to `key` (case-insensitive edit distance at most 3), if any. */
+/** The known name closest to `key`, if one is close: a case-insensitive edit distance of at most
+ * 40% of the name's length (at least 1, at most 3). */
 function closest(key: string, known: readonly string[]): string | undefined {
     let best: string | undefined;
-    let bestDistance = 4;
+    let bestDistance = Math.min(3, Math.max(1, Math.floor(key.length * 0.4))) + 1;
     for (const candidate of known) {
         const d = distance(key.toLowerCase(), candidate.toLowerCase());
         if (d < bestDistance) {
