@@ -110,6 +110,23 @@ describe("EcsTaskRun in the real provider host, against the emulator", function 
             assert.equal(runTaskCalls(), 0, "Check runs nothing");
         });
 
+        it("Configure's aws:region is the run's region, over the host's AWS_REGION", async () => {
+            for (const [configured, expected] of [
+                [{ "aws:region": "us-east-1" }, "us-east-1"],
+                [{}, "eu-west-1"],
+            ] as const) {
+                const other = await startProviderHost({ cwd: REPO_ROOT, env: { AWS_REGION: "eu-west-1", AWS_PROFILE: undefined } });
+                try {
+                    await other.configure(configured);
+                    const { inputs, failures } = await other.check({}, runs.hello.inputs);
+                    assert.deepEqual(failures, []);
+                    assert.equal((inputs.plan as { region?: string }).region, expected, JSON.stringify(configured));
+                } finally {
+                    await other.close();
+                }
+            }
+        });
+
         it("returns failures that name the property", async () => {
             const { failures } = await host.check({}, { ...runs.hello.inputs, cpu: 300, launchType: "FARGATE" });
             assert.ok(
