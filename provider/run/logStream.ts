@@ -73,11 +73,16 @@ export class LogStreamer {
     /**
      * Reads what is new: pages forward from the last token (from the head on the first read) until
      * AWS returns the token it was sent (the end), or `maxPagesPerPoll` pages. An empty page with a
-     * new token goes on. Returns the number of new lines. A missing stream (not created yet) reads 0
-     * lines; a failed read is counted in `readErrors` and retried next poll; a fatal one (e.g.
+     * new token goes on. A missing stream (not created yet) reads no line; a failed read is counted in `readErrors` and retried next poll; a fatal one (e.g.
      * access denied) is reported once through `onWarning` and ends streaming. Never throws.
+     * ({@link LogStreamer.read} answers the number of new lines.)
      */
-    async poll(): Promise<number> {
+    async poll(): Promise<void> {
+        await this.read();
+    }
+
+    /** {@link LogStreamer.poll}, answering the number of new lines. Never throws. */
+    async read(): Promise<number> {
         if (this.disabled) return 0;
         let lines = 0;
         const maxPages = this.deps.maxPagesPerPoll ?? 100;
@@ -135,7 +140,7 @@ export class LogStreamer {
         const end = start + (opts.deadlineMs ?? 30_000);
         let lastNew = Math.min(opts.since ?? start, start);
         for (;;) {
-            const n = await this.poll();
+            const n = await this.read();
             const now = clock.now();
             if (n > 0) lastNew = now;
             else if (now - lastNew >= quiet || this.disabled) return;

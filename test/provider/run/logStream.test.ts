@@ -55,7 +55,7 @@ describe("run/logStream", () => {
     it("reads forward page by page and stops when AWS returns the token it was sent", async () => {
         const { stream, reader, relayed } = setup();
         stream.lines = ["a", "b", "c"];
-        assert.equal(await reader.poll(), 3);
+        assert.equal(await reader.read(), 3);
         assert.deepEqual(relayed, ["a", "b", "c"]);
         assert.deepEqual(
             stream.sent.map((s) => s.nextToken),
@@ -63,11 +63,11 @@ describe("run/logStream", () => {
         );
         assert.ok(stream.sent.every((s) => s.startFromHead === true && s.group === "ecs-task-run" && s.stream === "web/main/abc"));
         // Nothing new: one call, with the last token, and no line.
-        assert.equal(await reader.poll(), 0);
+        assert.equal(await reader.read(), 0);
         assert.deepEqual(stream.sent.at(-1)?.nextToken, "f/3");
         assert.equal(stream.sent.length, 4);
         stream.lines.push("d");
-        assert.equal(await reader.poll(), 1);
+        assert.equal(await reader.read(), 1);
         assert.deepEqual(relayed, ["a", "b", "c", "d"]);
         assert.equal(reader.linesRelayed, 4);
     });
@@ -90,7 +90,7 @@ describe("run/logStream", () => {
             stream: "s",
             clock,
         });
-        assert.equal(await reader.poll(), 1);
+        assert.equal(await reader.read(), 1);
         assert.deepEqual(sent, [undefined, "t1", "t2", "t3"]);
         assert.deepEqual(reader.tail(), ["late"]);
     });
@@ -100,7 +100,7 @@ describe("run/logStream", () => {
         stream.pageSize = 1000;
         stream.lines = Array.from({ length: 10_000 }, (_, i) => `line ${i}`);
         let total = 0;
-        for (let i = 0; i < 3; i++) total += await reader.poll();
+        for (let i = 0; i < 3; i++) total += await reader.read();
         assert.equal(total, 10_000);
         assert.equal(reader.linesRelayed, 10_000);
         assert.equal(relayed.length, 10_000);
@@ -114,11 +114,11 @@ describe("run/logStream", () => {
     it("honours tailLines, including 0", async () => {
         const a = setup({ tailLines: 3 });
         a.stream.lines = ["1", "2", "3", "4", "5"];
-        await a.reader.poll();
+        await a.reader.read();
         assert.deepEqual(a.reader.tail(), ["3", "4", "5"]);
         const b = setup({ tailLines: 0 });
         b.stream.lines = ["1", "2"];
-        await b.reader.poll();
+        await b.reader.read();
         assert.deepEqual(b.reader.tail(), []);
         assert.equal(b.reader.linesRelayed, 2);
     });
@@ -126,13 +126,13 @@ describe("run/logStream", () => {
     it("a stream not created yet is no error: the lines come on a later poll", async () => {
         const { stream, reader, relayed } = setup();
         stream.exists = false;
-        assert.equal(await reader.poll(), 0);
-        assert.equal(await reader.poll(), 0);
+        assert.equal(await reader.read(), 0);
+        assert.equal(await reader.read(), 0);
         assert.equal(reader.readErrors, 0);
         assert.equal(reader.found(), false);
         stream.exists = true;
         stream.lines = ["hello", "world"];
-        assert.equal(await reader.poll(), 2);
+        assert.equal(await reader.read(), 2);
         assert.deepEqual(relayed, ["hello", "world"]);
         // The reads before the stream existed did not move the token: reading starts at the head.
         assert.equal(stream.sent[2].nextToken, undefined);
@@ -142,23 +142,23 @@ describe("run/logStream", () => {
         const { stream, reader, relayed, warnings } = setup();
         stream.lines = ["a", "b", "c"];
         stream.fail = [undefined, new ThrottlingException({ message: "Rate exceeded", ...meta })];
-        assert.equal(await reader.poll(), 2); // first page read, second throttled
+        assert.equal(await reader.read(), 2); // first page read, second throttled
         assert.equal(reader.readErrors, 1);
-        assert.equal(await reader.poll(), 1);
+        assert.equal(await reader.read(), 1);
         assert.deepEqual(relayed, ["a", "b", "c"]);
         stream.fail = [new AccessDeniedException({ message: "User: x is not authorized to perform: logs:GetLogEvents", $metadata: { httpStatusCode: 403 } })];
-        assert.equal(await reader.poll(), 0);
+        assert.equal(await reader.read(), 0);
         assert.equal(warnings.length, 1);
         assert.match(warnings[0], /grant logs:GetLogEvents.*will not be streamed/);
         const calls = stream.sent.length;
-        assert.equal(await reader.poll(), 0);
+        assert.equal(await reader.read(), 0);
         assert.equal(stream.sent.length, calls);
     });
 
     it("drain reads the lines that arrive after STOPPED, until a quiet second", async () => {
         const { clock, stream, reader, relayed } = setup();
         stream.lines = ["started"];
-        await reader.poll();
+        await reader.read();
         // The task stopped now; two lines arrive 700 ms and 1500 ms later.
         const stoppedAt = clock.now();
         const arrivals = [
@@ -185,7 +185,7 @@ describe("run/logStream", () => {
 
         const quiet = setup();
         quiet.stream.lines = ["x"];
-        await quiet.reader.poll();
+        await quiet.reader.read();
         await quiet.clock.advance(60_000);
         const calls = quiet.stream.sent.length;
         await quiet.clock.run(quiet.reader.drain({ since: 0 }));

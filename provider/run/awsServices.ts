@@ -1,0 +1,160 @@
+/**
+ * Everything a run does to AWS, bound to the SDK with this layer's retry policy, as one object of
+ * plain functions (shaped like the lifecycle's `RunPorts`, so binding them is one spread):
+ * - every call is retried on throttling and transient errors until `apiDeadlineMs`;
+ * - RunTask is retried on transient errors only when the request carries a `clientToken` (the
+ *   token makes a repeated request return the original task instead of starting another);
+ *   throttling is always retried (a refused request started nothing);
+ * - task definitions go through `ensureTaskDefinition` (shared per process);
+ * - watching goes through the process's one task watcher;
+ * - clients are the process's per-region clients unless given.
+ */
+import type { Failure, Task } from "@aws-sdk/client-ecs";
+import type { TaskDefinition } from "../types";
+import { type AwsClients, processClients } from "../aws/clients";
+import { findVpcSubnets } from "../aws/ec2";
+import {
+    DESCRIBE_TASKS_MAX,
+    deregisterTaskDefinition,
+    describeTaskDefinition,
+    describeTasks,
+    listTasks,
+    registerTaskDefinition,
+    runTask,
+    stopTask,
+} from "../aws/ecs";
+import { isThrottling, isTransient } from "../aws/errors";
+import { getLogEvents } from "../aws/logs";
+import { type Clock, realClock, withRetry } from "../aws/retry";
+import { getAwsTaskWatcher } from "./awsWatcher";
+import { LogStreamer } from "./logStream";
+import { type EnsuredTaskDefinition, ensureTaskDefinition, forgetTaskDefinition } from "./registration";
+import type { TaskWaiter, WaitOptions } from "./waiting";
+
+/** Options of {@link makeAwsRunServices}. */
+export interface AwsRunServicesOptions {
+    /** The region of the run; default: the SDK's region chain. */
+    region?: string;
+    /** The plan layer's task definition equality (registered vs prepared). */
+    equal: (registered: TaskDefinition, prepared: TaskDefinition) => boolean;
+    /** Diagnostics: retries, registrations, unreadable logs. Default: none. */
+    log?: (line: string) => void;
+    /** How long (ms) one call may be retried. Default: 120000. */
+    apiDeadlineMs?: number;
+    /** Default: the real clock. */
+    clock?: Clock;
+    /** Default: the process's clients of `region`. */
+    clients?: AwsClients;
+    /** Default: the process's task watcher (`getAwsTaskWatcher`). */
+    watcher?: TaskWaiter;
+    /** Lines kept by each log stream's tail. Default: 50. */
+    tailLines?: number;
+}
+
+/** The AWS side of a run. */
+export interface AwsRunServices {
+    /** A new RunTask idempotency token (a UUID: 36 characters, within the 64 allowed). */
+    newClientToken(): string;
+    /** DescribeTaskDefinition; null when it does not exist. */
+    describeTaskDefinition(id: string): Promise<TaskDefinition | null>;
+    /** Reuses the family's equal latest revision, else registers; shared within the process. */
+    ensureTaskDefinition(prepared: TaskDefinition): Promise<EnsuredTaskDefinition>;
+    /** DeregisterTaskDefinition (what is already gone is no error); the process forgets the ARN. */
+    deregisterTaskDefinition(arn: string): Promise<"deregistered" | "already-inactive" | "not-found">;
+    /** The subnets of `vpcId`, else of the default VPC (errors say what to do). */
+    findSubnets(vpcId?: string): Promise<string[]>;
+    /** RunTask (see the module comment for its retries). */
+    runTask(request: Record<string, unknown>): Promise<{ tasks: Task[]; failures: Failure[] }>;
+    /** ListTasks, every page. */
+    listTasks(query: { cluster?: string; startedBy: string; desiredStatus: "RUNNING" | "STOPPED" }): Promise<string[]>;
+    /** DescribeTasks with tags, in calls of 100. */
+    describeTasks(cluster: string | undefined, taskArns: string[]): Promise<{ tasks: Task[]; failures: Failure[] }>;
+    /** Waits with the process's task watcher until `until(task)` holds. */
+    waitForTask(cluster: string, taskArn: string, until: (task: Task) => boolean, options: WaitOptions): Promise<Task>;
+    /** StopTask; what is already gone is no error. */
+    stopTask(cluster: string, taskArn: string, reason: string): Promise<"stopped" | "already-stopped" | "not-found" | "cluster-not-found">;
+    /** A reader of a log stream relaying each line to `onLine`, keeping a bounded tail. */
+    openLogStream(group: string, stream: string, onLine: (line: string) => void): LogStreamer;
+}
+
+/** Binds a run's AWS operations; see the module comment. */
+export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices {
+    const clock = opts.clock ?? realClock();
+    const deadlineMs = opts.apiDeadlineMs ?? 120_000;
+    const clients = (): AwsClients => opts.clients ?? processClients(opts.region);
+    const log = opts.log;
+    const retry = <T>(what: string, fn: () => Promise<T>, isRetryable: (err: unknown) => boolean = isTransient): Promise<T> =>
+        withRetry(fn, {
+            what,
+            deadlineMs,
+            clock,
+            isRetryable,
+            onRetry: (err, attempt, delayMs) =>
+                log?.(`${what}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}; attempt ${attempt + 1} in ${delayMs} ms.`),
+        });
+
+    return {
+        newClientToken: () => (require("node:crypto") as typeof import("node:crypto")).randomUUID(),
+
+        describeTaskDefinition: (id) => retry(`DescribeTaskDefinition ${id}`, () => describeTaskDefinition(clients().ecs, id)),
+
+        ensureTaskDefinition: (prepared) =>
+            ensureTaskDefinition(
+                {
+                    describeTaskDefinition: (id) => describeTaskDefinition(clients().ecs, id),
+                    registerTaskDefinition: (td) => registerTaskDefinition(clients().ecs, td),
+                    equal: opts.equal,
+                    clock,
+                    log,
+                },
+                prepared,
+                { deadlineMs, scope: opts.region ?? "" },
+            ),
+
+        deregisterTaskDefinition: async (arn) => {
+            const outcome = await retry(`DeregisterTaskDefinition ${arn}`, () => deregisterTaskDefinition(clients().ecs, arn));
+            forgetTaskDefinition(arn);
+            return outcome;
+        },
+
+        findSubnets: (vpcId) => retry(`Finding the subnets of ${vpcId ?? "the default VPC"}`, () => findVpcSubnets(clients().ec2, vpcId)),
+
+        runTask: (request) =>
+            retry(
+                `RunTask in cluster ${typeof request.cluster === "string" ? request.cluster : "default"}`,
+                () => runTask(clients().ecs, request),
+                typeof request.clientToken === "string" && request.clientToken ? isTransient : isThrottling,
+            ),
+
+        listTasks: (query) => retry(`ListTasks started by ${query.startedBy}`, () => listTasks(clients().ecs, query)),
+
+        describeTasks: async (cluster, taskArns) => {
+            const tasks: Task[] = [];
+            const failures: Failure[] = [];
+            for (let i = 0; i < taskArns.length; i += DESCRIBE_TASKS_MAX) {
+                const chunk = taskArns.slice(i, i + DESCRIBE_TASKS_MAX);
+                const out = await retry(`DescribeTasks in cluster ${cluster ?? "default"}`, () =>
+                    describeTasks(clients().ecs, cluster, chunk, { includeTags: true }),
+                );
+                tasks.push(...out.tasks);
+                failures.push(...out.failures);
+            }
+            return { tasks, failures };
+        },
+
+        waitForTask: (cluster, taskArn, until, options) => (opts.watcher ?? getAwsTaskWatcher()).waitFor(cluster, taskArn, until, options),
+
+        stopTask: (cluster, taskArn, reason) => retry(`StopTask ${taskArn}`, () => stopTask(clients().ecs, cluster, taskArn, reason)),
+
+        openLogStream: (group, stream, onLine) =>
+            new LogStreamer({
+                getLogEvents: (args) => getLogEvents(clients().logs, args),
+                group,
+                stream,
+                onLine,
+                onWarning: log,
+                tailLines: opts.tailLines,
+                clock,
+            }),
+    };
+}
