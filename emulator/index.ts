@@ -84,6 +84,14 @@ export interface Emulator extends ControlApi {
   readonly accountId: string;
   /** The request journal (same as `journal()`). */
   requests(filter?: { operation?: string; service?: string }): JournalEntry[];
+  /** The fault controls grouped (same as setFaults/getFaults/resetFaults). */
+  readonly faults: {
+    set(settings: FaultSettings): FaultState;
+    get(): FaultState;
+    reset(): FaultState;
+  };
+  /** Removes the default VPC and its subnets (to test "no default VPC"); false when there was none. */
+  removeDefaultVpc(): boolean;
   /** Pids of the task processes alive now. */
   livePids(): number[];
   /** Stops the server and kills every task process; resolves once they are gone. */
@@ -218,6 +226,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     region,
     accountId,
     requests: (filter) => ctx.journal.list(filter),
+    faults: { set: api.setFaults, get: api.getFaults, reset: api.resetFaults },
+    removeDefaultVpc: () => ctx.ec2.remove("default"),
     livePids: () => runner.livePids(),
     close: () => (closing ??= close()),
   };
@@ -228,4 +238,3 @@ function stripUndefined<T extends object>(o: T): Partial<T> {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-export type { FaultState as EmulatorFaultState };

@@ -57,7 +57,14 @@ describe("emulator: EC2 VPCs and subnets", () => {
     const subnets = await c.ec2.send(new DescribeSubnetsCommand({ Filters: [{ Name: "vpc-id", Values: ["vpc-0aaaaaaaaaaaaaaaa"] }] }));
     assert.deepEqual(subnets.Subnets?.map((s) => s.CidrBlock), ["10.9.0.0/20", "10.9.16.0/20"]);
 
-    assert.equal(emulator.removeVpc("default"), true);
+    emulator.seedVpc({ subnets: [{}, {}] }); // 3 + 2 + 2 subnets now
+    const paged = await c.ec2.send(new DescribeSubnetsCommand({ MaxResults: 5 }));
+    assert.equal(paged.Subnets?.length, 5);
+    const rest = await c.ec2.send(new DescribeSubnetsCommand({ MaxResults: 5, NextToken: paged.NextToken }));
+    assert.equal(rest.Subnets?.length, 2);
+    assert.equal(rest.NextToken, undefined);
+
+    assert.equal(emulator.removeDefaultVpc(), true);
     const none = await c.ec2.send(new DescribeVpcsCommand({ Filters: [{ Name: "isDefault", Values: ["true"] }] }));
     assert.deepEqual(none.Vpcs ?? [], []);
   });

@@ -41,6 +41,25 @@ function applyFilters<T extends { tags: Record<string, string> }>(
   );
 }
 
+/** MaxResults (5-1000) / NextToken paging, as EC2's Describe* calls have it. */
+function paginate<T>(items: T[], params: QueryParams): { page: T[]; nextToken?: string } {
+  const maxText = params.get("MaxResults");
+  const tokenText = params.get("NextToken");
+  let start = 0;
+  if (tokenText !== undefined) {
+    const m = /^p(\d+)$/.exec(tokenText);
+    if (!m) throw new AwsError("InvalidPaginationToken", `Invalid pagination token: ${tokenText}`);
+    start = Number(m[1]);
+  }
+  if (maxText === undefined) return { page: items.slice(start) };
+  const max = Number(maxText);
+  if (!Number.isInteger(max) || max < 5 || max > 1000) {
+    throw new AwsError("InvalidParameterValue", `Value ( ${maxText} ) for parameter maxResults is invalid. Expecting a value between 5 and 1000.`);
+  }
+  const page = items.slice(start, start + max);
+  return start + max < items.length ? { page, nextToken: `p${start + max}` } : { page };
+}
+
 const tagSet = (tags: Record<string, string>): XmlValue =>
   Object.keys(tags).length === 0 ? undefined : Object.entries(tags).map(([key, value]) => ({ key, value }));
 
@@ -113,7 +132,8 @@ const describeVpcs: QueryHandler = (params, ctx) => {
     vpcs = vpcs.filter((v) => ids.includes(v.vpcId));
   }
   vpcs = applyFilters(vpcs, queryFilters(params), VPC_FIELDS);
-  return { vpcSet: vpcs.map(vpcXml) };
+  const { page, nextToken } = paginate(vpcs, params);
+  return { vpcSet: page.map(vpcXml), nextToken };
 };
 
 const describeSubnets: QueryHandler = (params, ctx) => {
@@ -126,7 +146,8 @@ const describeSubnets: QueryHandler = (params, ctx) => {
     subnets = subnets.filter((s) => ids.includes(s.subnetId));
   }
   subnets = applyFilters(subnets, queryFilters(params), SUBNET_FIELDS);
-  return { subnetSet: subnets.map((s) => subnetXml(s, ctx)) };
+  const { page, nextToken } = paginate(subnets, params);
+  return { subnetSet: page.map((s) => subnetXml(s, ctx)), nextToken };
 };
 
 interface SecurityGroup {
