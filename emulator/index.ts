@@ -110,8 +110,8 @@ function onExit(): void {
 
 function onSignal(sig: NodeJS.Signals): void {
   for (const e of live) if (e.handleSignals) e.runner.killAllSync();
-  if ([...live].some((e) => e.handleSignals) && process.listenerCount(sig) === 1) {
-    // Nobody else handles it: restore the default behaviour and re-raise.
+  if (process.listenerCount(sig) === 1) {
+    // Nobody else handles it: restore the default behaviour (end the process) and re-raise.
     removeHooks();
     process.kill(process.pid, sig);
   }

@@ -4,6 +4,9 @@
  */
 import { StringDecoder } from "node:string_decoder";
 
+/** A line longer than this (characters) is emitted in pieces (CloudWatch's event limit is 256 KiB). */
+export const MAX_LINE_CHARS = 256 * 1024 - 26;
+
 export class LineSplitter {
   private readonly decoder = new StringDecoder("utf8");
   private partial = "";
@@ -21,6 +24,11 @@ export class LineSplitter {
       start = nl + 1;
     }
     this.partial = start === 0 ? text : text.slice(start);
+    // Output without newlines is cut into events rather than kept forever.
+    while (this.partial.length > MAX_LINE_CHARS) {
+      this.emit(this.partial.slice(0, MAX_LINE_CHARS));
+      this.partial = this.partial.slice(MAX_LINE_CHARS);
+    }
   }
 
   /** Emits what is left (a last line without a newline). */
