@@ -158,6 +158,7 @@ describe("emulator: RunTask, DescribeTasks, ListTasks", () => {
       assert.equal(listed.taskArns?.length, 1, "no second task");
       const err = await errorOf(c.ecs.send(new RunTaskCommand({ ...input, startedBy: "other" })));
       assert.ok(err instanceof ConflictException, err.name);
+      assert.deepEqual(err.resourceIds, [first.tasks?.[0].taskArn]);
       const other = await c.ecs.send(new RunTaskCommand({ ...input, clientToken: "token-2" }));
       assert.notEqual(other.tasks?.[0].taskArn, first.tasks?.[0].taskArn);
       for (const t of [first, other]) await c.ecs.send(new StopTaskCommand({ task: t.tasks![0].taskArn! }));
