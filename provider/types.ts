@@ -74,8 +74,8 @@ export interface TaskRunSpec {
     taskDefinitionArn?: string;
     /** A RegisterTaskDefinition input to base the run on. Cannot be used with `taskDefinitionArn`. */
     taskDefinition?: TaskDefinition;
-    /** The task definition family. Default: the given definition's family, else one derived from
-     * the Pulumi project and the resource name. Characters ECS refuses are replaced with `-`. */
+    /** The task definition family. Default: the given definition's family, else
+     * `<project>-<stack>-<resource name>`. Characters ECS refuses are replaced with `-`; case is kept. */
     family?: string;
     /** The container that runs `command`. Default: the first container of the given definition, else `main`.
      * A name the given definition lacks is added as a new container. */
