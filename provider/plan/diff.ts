@@ -5,6 +5,7 @@ import { slugifyFamily } from "./family";
 import { isPlainObject, jsonEqual } from "./json";
 import { resolveSettings, RUN_KEYS, SPEC_KEYS, WATCH_KEYS, type RunSettings } from "./settings";
 import { prepareTaskDefinition } from "./taskDefinition";
+import { containsUnknown } from "./unknowns";
 
 /** The result of {@link diffRun}, in the shape of a dynamic provider's `DiffResult`. */
 export interface RunDiff {
@@ -31,17 +32,19 @@ export interface RunDiff {
  * Replaces: a change of any input that defines the run (all but the ones below), or of the
  * resource's project, stack or name. Updates: `streamOutput`, `taskStartTimeoutSeconds`,
  * `taskWatchPollInterval`, `autoDeregisterTaskDefinition`, `waitForCompletion`,
- * `failOnNonZeroExit`. `plan` and the result fields are ignored.
+ * `failOnNonZeroExit`. An input Pulumi does not know yet (preview) counts as changed. `plan` and
+ * the result fields are ignored.
  */
 export function diffRun(olds: Record<string, unknown>, news: Record<string, unknown>): RunDiff {
     const before = resolveSettings(inputsOf(olds, true));
     const after = resolveSettings(inputsOf(news, false));
 
-    const replaces: string[] = RUN_KEYS.filter((key) => !sameMeaning(key, before, after));
+    const unknown = (key: keyof TaskRunSpec): boolean => containsUnknown(news[key]);
+    const replaces: string[] = RUN_KEYS.filter((key) => unknown(key) || !sameMeaning(key, before, after));
     for (const key of ["project", "stack", "name"] as const) {
         if (before.context[key] !== after.context[key]) replaces.push("__context");
     }
-    const updates = WATCH_KEYS.filter((key) => !jsonEqual(before[key], after[key]));
+    const updates = WATCH_KEYS.filter((key) => unknown(key) || !jsonEqual(before[key], after[key]));
     const uniqueReplaces = [...new Set(replaces)];
     return { changes: uniqueReplaces.length + updates.length > 0, replaces: uniqueReplaces, updates: [...updates] };
 }

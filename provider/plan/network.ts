@@ -1,7 +1,7 @@
 /** The `awsvpc` network configuration of a run, and what the I/O layer must look up for it. */
 import type { JsonPatchOperation, TaskDefinition } from "../types";
 import { DEFAULT_VPC_LABEL, FARGATE_LAUNCH_TYPES } from "./constants";
-import { isPlainObject } from "./json";
+import { deepClone, isPlainObject } from "./json";
 import type { RunSettings } from "./settings";
 
 /**
@@ -62,9 +62,9 @@ export function networkConfiguration(settings: RunSettings, subnets: string[] | 
     const { securityGroups, assignPublicIp } = settings.networkConfiguration;
     return {
         awsvpcConfiguration: {
-            subnets: Array.isArray(subnets) ? [...subnets] : subnets,
+            subnets: deepClone(subnets),
             assignPublicIp,
-            ...(securityGroups !== undefined && securityGroups.length > 0 ? { securityGroups: [...securityGroups] } : {}),
+            ...(securityGroups !== undefined && securityGroups.length > 0 ? { securityGroups: deepClone(securityGroups) } : {}),
         },
     };
 }

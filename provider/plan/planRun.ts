@@ -2,6 +2,7 @@
 import { PLACEHOLDER, type PlannedRun, type TaskDefinition, type TaskRunInputs } from "../types";
 import { DEFAULT_VPC_LABEL } from "./constants";
 import { registrationRequest, taskDefinitionsEqual } from "./equality";
+import { isPlainObject } from "./json";
 import { needsNetworkConfiguration, networkConfiguration } from "./network";
 import { inputsHash, startedByFor } from "./runIdentity";
 import { prepareRunTaskRequest } from "./runTaskRequest";
@@ -33,6 +34,8 @@ export interface PlanContext {
  * - `taskDefinitionArn` not described yet (preview): `taskDefinition: null`,
  *   `needsRegistration: false` (not knowable yet), `containerName` = the `containerName` input,
  *   else {@link PLACEHOLDER.containerName}.
+ * - An inline `taskDefinition` Pulumi does not know yet (preview): `taskDefinition: null`,
+ *   `needsRegistration: true`, the container as above.
  *
  * The request's `taskDefinition` is `ctx.taskDefinitionArn`, else the placeholder when a
  * definition must be registered, else the base's own ARN (its exact revision), else the input.
@@ -50,7 +53,14 @@ export function planFromSettings(settings: RunSettings, ctx: PlanContext): Plann
     let containerName: string;
     let needsRegistration: boolean;
     let runArn: string;
-    if (settings.taskDefinitionArn === undefined || ctx.baseTaskDefinition !== undefined) {
+    const inlineUnknown = settings.taskDefinitionArn === undefined && settings.taskDefinition !== undefined && !isPlainObject(settings.taskDefinition);
+    if (inlineUnknown) {
+        // An inline definition Pulumi does not know yet (preview): it will be registered.
+        taskDefinition = null;
+        containerName = settings.containerName ?? PLACEHOLDER.containerName;
+        needsRegistration = true;
+        runArn = ctx.taskDefinitionArn ?? PLACEHOLDER.taskDefinitionArn;
+    } else if (settings.taskDefinitionArn === undefined || ctx.baseTaskDefinition !== undefined) {
         const base = settings.taskDefinitionArn === undefined ? (settings.taskDefinition ?? {}) : (ctx.baseTaskDefinition ?? {});
         const prepared = prepareTaskDefinition(base, settings, region, context);
         taskDefinition = registrationRequest(prepared.taskDefinition);

@@ -65,7 +65,7 @@ export function prepareRunTaskRequest(settings: RunSettings, args: RunTaskReques
 
 function overrides(settings: RunSettings, containerName: string): Record<string, unknown> {
     const container: Record<string, unknown> = { name: containerName };
-    if (settings.command !== undefined) container.command = [...settings.command];
+    if (settings.command !== undefined) container.command = deepClone(settings.command);
     const environment = Object.keys(settings.env)
         .sort()
         .filter((name) => settings.env[name] !== null)

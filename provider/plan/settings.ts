@@ -18,7 +18,8 @@ import {
 } from "./constants";
 import { logsWithAwslogs, selectContainer } from "./container";
 import { parseCustomizations } from "./customizations";
-import { deepClone } from "./json";
+import { deepClone, isPlainObject } from "./json";
+import { isUnknown } from "./unknowns";
 
 /** Every input of {@link TaskRunSpec}, each `true`: the compiler checks that the list is complete. */
 const SPEC_KEY_SET: Record<keyof TaskRunSpec, true> = {
@@ -142,10 +143,13 @@ export interface RunSettings {
 
 /**
  * Applies every default to validated inputs (see `validateInputs`) and normalizes them, so that
- * two inputs that mean the same run give equal settings. Does not mutate `inputs`.
+ * two inputs that mean the same run give equal settings: `null` is "not given", empty `command`
+ * and `capacityProviderStrategy` lists are "none", empty `securityGroups` are left out.
+ * Inputs Pulumi does not know yet (preview) are planned as described at `DEFAULTED_WHEN_UNKNOWN`.
+ * Does not mutate `inputs`.
  */
 export function resolveSettings(inputs: TaskRunInputs): RunSettings {
-    const i = withoutNulls(deepClone(inputs));
+    const i = withoutUnknownStructures(withoutNulls(deepClone(inputs)));
     const streamOutput = i.streamOutput ?? false;
     const network = withoutNulls(i.networkConfiguration ?? {});
     const settings: RunSettings = {
@@ -196,6 +200,45 @@ export function resolveSettings(inputs: TaskRunInputs): RunSettings {
 function inlineContainerLogsWithAwslogs(definition: TaskDefinition | undefined, containerName: string | undefined): boolean {
     const containers: ContainerDefinition[] = definition?.containerDefinitions ?? [];
     return logsWithAwslogs(selectContainer(containers, containerName));
+}
+
+/** The inputs that are planned with their default while Pulumi does not know them (preview):
+ * lists, objects, numbers and flags, which the plan cannot show as an unknown string. Unknown
+ * strings stay (the plan shows them as they are); an unknown `taskDefinition` stays and is planned
+ * as a definition not known yet. `diffRun` counts an unknown input as a change. */
+const DEFAULTED_WHEN_UNKNOWN: readonly (keyof TaskRunSpec)[] = [
+    "command",
+    "cpu",
+    "memory",
+    "configureCloudwatchLogs",
+    "cloudwatchLogsOptions",
+    "streamOutput",
+    "launchType",
+    "capacityProviderStrategy",
+    "networkConfiguration",
+    "env",
+    "tags",
+    "enableExecuteCommand",
+    "taskCustomizations",
+    "taskStartTimeoutSeconds",
+    "taskWatchPollInterval",
+    "autoDeregisterTaskDefinition",
+    "waitForCompletion",
+    "failOnNonZeroExit",
+    "triggers",
+];
+
+function withoutUnknownStructures<T extends TaskRunSpec>(value: T): T {
+    for (const key of DEFAULTED_WHEN_UNKNOWN) {
+        if (isUnknown(value[key])) delete value[key];
+    }
+    if (isPlainObject(value.networkConfiguration)) {
+        const network: Record<string, unknown> = value.networkConfiguration;
+        for (const key of ["securityGroups", "assignPublicIp"]) {
+            if (isUnknown(network[key])) delete network[key];
+        }
+    }
+    return value;
 }
 
 /** Removes members whose value is `null` (an input set to `null` is an input left out). */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { UNKNOWN_VALUE } from "../../../provider/plan/constants";
 import { diffRun } from "../../../provider/plan/diff";
 import { planRun } from "../../../provider/plan/planRun";
 import type { TaskRunSpec } from "../../../provider/types";
@@ -165,6 +166,12 @@ describe("plan/diff diffRun", () => {
     it("replaces when the resource's project, stack or name changes, and ignores plan and results", () => {
         assert.deepStrictEqual(diffRun(state(BASE), news(BASE, { ...CTX, name: "renamed" })), { changes: true, replaces: ["__context"], updates: [] });
         assert.deepStrictEqual(diffRun(state(BASE), { ...news(BASE), plan: { anything: 1 }, __provider: "other code", __secretKeys: ["env"] }), NO_CHANGE);
+    });
+
+    it("counts a value Pulumi does not know yet (preview) as a change", () => {
+        const n = { ...news(BASE), image: UNKNOWN_VALUE, env: { A: UNKNOWN_VALUE }, taskWatchPollInterval: UNKNOWN_VALUE };
+        assert.deepStrictEqual(diffRun(state({ ...BASE, env: { A: "1" } }), n), { changes: true, replaces: ["image", "env"], updates: ["taskWatchPollInterval"] });
+        assert.deepStrictEqual(diffRun(state(BASE), { ...news(BASE), taskDefinition: UNKNOWN_VALUE }), { changes: true, replaces: ["taskDefinition"], updates: [] });
     });
 
     it("does not mutate its arguments", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { UNKNOWN_VALUE } from "../../../provider/plan/constants";
 import { planRun, type PlanContext } from "../../../provider/plan/planRun";
 import type { PlannedRun, TaskDefinition, TaskRunSpec } from "../../../provider/types";
 import { CTX, FAMILY, STARTED_BY, hashTag, inputs } from "./fixtures";
@@ -418,6 +419,37 @@ describe("plan/planRun: rules", () => {
         assert.deepStrictEqual(run.runTaskRequest.networkConfiguration, {
             awsvpcConfiguration: { subnets: [DEFAULT_VPC_SUBNETS, "subnet-extra"], assignPublicIp: "ENABLED" },
         });
+    });
+
+    it("plans values Pulumi does not know yet (preview) without failing", () => {
+        const unknownDefinition = plan({ command: ["x"], taskDefinition: UNKNOWN_VALUE } as unknown as TaskRunSpec);
+        assert.deepStrictEqual(
+            [unknownDefinition.taskDefinition, unknownDefinition.needsRegistration, unknownDefinition.containerName, unknownDefinition.runTaskRequest.taskDefinition],
+            [null, true, "<first container of the task definition>", REGISTERED],
+        );
+        const spec = {
+            image: UNKNOWN_VALUE,
+            command: UNKNOWN_VALUE,
+            env: UNKNOWN_VALUE,
+            tags: UNKNOWN_VALUE,
+            cpu: UNKNOWN_VALUE,
+            streamOutput: UNKNOWN_VALUE,
+            taskCustomizations: UNKNOWN_VALUE,
+            networkConfiguration: { subnets: UNKNOWN_VALUE, securityGroups: UNKNOWN_VALUE },
+        } as unknown as TaskRunSpec;
+        const run = plan(spec);
+        assert.deepStrictEqual(run.taskDefinition, fargateDefinition({}, UNKNOWN_VALUE));
+        assert.deepStrictEqual(run.runTaskRequest, {
+            taskDefinition: REGISTERED,
+            launchType: "FARGATE",
+            networkConfiguration: { awsvpcConfiguration: { subnets: UNKNOWN_VALUE, assignPublicIp: "ENABLED" } },
+            overrides: { containerOverrides: [{ name: "main" }] },
+            startedBy: STARTED_BY,
+            tags: [hashTag(spec)],
+            count: 1,
+        });
+        const unknownContainer = plan({ taskDefinition: { containerDefinitions: [UNKNOWN_VALUE, { name: "app", image: "a" }] } } as unknown as TaskRunSpec);
+        assert.equal(unknownContainer.containerName, "app");
     });
 
     it("is deterministic and does not mutate its inputs", () => {

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { UNKNOWN_VALUE } from "../../../provider/plan/constants";
 import { resolveSettings, RUN_KEYS, SPEC_KEYS, WATCH_KEYS } from "../../../provider/plan/settings";
 import type { TaskRunInputs } from "../../../provider/types";
 import { CTX, inputs } from "./fixtures";
@@ -74,6 +75,25 @@ describe("plan/settings", () => {
         assert.deepStrictEqual(
             [s.command, s.capacityProviderStrategy, s.image, s.networkConfiguration, "command" in s, "image" in s],
             [undefined, undefined, undefined, { assignPublicIp: "ENABLED" }, false, false],
+        );
+    });
+
+    it("plans unknown lists, objects, numbers and flags (preview) with their defaults, and keeps unknown strings", () => {
+        const raw = {
+            image: UNKNOWN_VALUE,
+            command: UNKNOWN_VALUE,
+            env: UNKNOWN_VALUE,
+            cpu: UNKNOWN_VALUE,
+            streamOutput: UNKNOWN_VALUE,
+            launchType: UNKNOWN_VALUE,
+            taskCustomizations: UNKNOWN_VALUE,
+            networkConfiguration: { subnets: UNKNOWN_VALUE, securityGroups: UNKNOWN_VALUE, assignPublicIp: UNKNOWN_VALUE },
+            __context: CTX,
+        } as unknown as TaskRunInputs;
+        const s = resolveSettings(raw);
+        assert.deepStrictEqual(
+            [s.image, s.command, s.env, s.cpu, s.streamOutput, s.launchType, s.taskCustomizations, s.networkConfiguration],
+            [UNKNOWN_VALUE, undefined, {}, undefined, false, "FARGATE", [], { subnets: UNKNOWN_VALUE, assignPublicIp: "ENABLED" }],
         );
     });
 
