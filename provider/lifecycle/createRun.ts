@@ -11,11 +11,10 @@ import {
     containerOf,
     describeStop,
     failedToStart,
-    hasLeftStartup,
-    isoOrNull,
     isRetryableRunFailure,
-    isStopped,
 } from "./taskStatus";
+import { hasLeftStartup, isStopped } from "../run/waiting";
+import { isoDate } from "../aws/ecs";
 
 /** The last log lines quoted in a failure message. */
 const FAILURE_TAIL_LINES = 20;
@@ -74,8 +73,7 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
         say(`Preparing task definition family ${String(draft.taskDefinition.family)}...`);
         const ensured = await ports.ensureTaskDefinition(draft.taskDefinition);
         taskDefinitionArn = ensured.arn;
-        registered = ensured.registered;
-        say(ensured.registered ? `Registered task definition ${ensured.arn}.` : `Reusing the equal task definition ${ensured.arn}.`);
+        registered = ensured.registered; // ensureTaskDefinition says whether it registered or reused.
     } else {
         taskDefinitionArn = String(base?.taskDefinitionArn ?? inputs.taskDefinitionArn);
     }
@@ -110,7 +108,6 @@ async function runAndWatch(
     name: string,
 ): Promise<TaskRunResult> {
     const request = plan.runTaskRequest;
-    const cluster = typeof request.cluster === "string" ? request.cluster : undefined;
 
     // 3. Attach to a task of this resource, with the same inputs, still running from an interrupted
     //    `pulumi up`; else run a new one.
@@ -325,8 +322,8 @@ function result(
         exitCode: container?.exitCode ?? null,
         stopCode: task.stopCode ?? null,
         stoppedReason: task.stoppedReason ?? null,
-        startedAt: isoOrNull(task.startedAt),
-        stoppedAt: isoOrNull(task.stoppedAt),
+        startedAt: isoDate(task.startedAt),
+        stoppedAt: isoDate(task.stoppedAt),
         logGroupName: logs?.group ?? null,
         logStreamName: logs?.stream ?? null,
         logTail: reader ? reader.tail() : [],

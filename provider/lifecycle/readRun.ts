@@ -1,6 +1,7 @@
 import type { TaskRunOutputs } from "../types";
 import type { RunPorts } from "./ports";
-import { containerOf, isoOrNull } from "./taskStatus";
+import { containerOf } from "./taskStatus";
+import { isoDate } from "../aws/ecs";
 
 /**
  * `pulumi refresh`: describes the task and updates its status, stop code and exit code. ECS
@@ -25,8 +26,8 @@ export async function readRun(state: TaskRunOutputs, ports: RunPorts): Promise<T
         exitCode: container?.exitCode ?? state.exitCode ?? null,
         stopCode: task.stopCode ?? state.stopCode ?? null,
         stoppedReason: task.stoppedReason ?? state.stoppedReason ?? null,
-        startedAt: isoOrNull(task.startedAt) ?? state.startedAt ?? null,
-        stoppedAt: isoOrNull(task.stoppedAt) ?? state.stoppedAt ?? null,
+        startedAt: isoDate(task.startedAt) ?? state.startedAt ?? null,
+        stoppedAt: isoDate(task.stoppedAt) ?? state.stoppedAt ?? null,
     };
 }
 

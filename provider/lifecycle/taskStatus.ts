@@ -1,18 +1,5 @@
 import type { Task, Failure } from "@aws-sdk/client-ecs";
-
-/** Statuses a task reaches only once its containers have started (or after). */
-// An array, not a Set: module-level values are serialized into Pulumi state with the provider.
-const STARTED_OR_LATER = ["RUNNING", "DEACTIVATING", "STOPPING", "DEPROVISIONING", "STOPPED"];
-
-/** True once the task has left the start-up statuses (a short task may be seen only as STOPPED). */
-export function hasLeftStartup(task: Task): boolean {
-    return STARTED_OR_LATER.includes(task.lastStatus ?? "");
-}
-
-/** True when the task is STOPPED. */
-export function isStopped(task: Task): boolean {
-    return task.lastStatus === "STOPPED";
-}
+import { isStopped } from "../run/waiting";
 
 /** The container of that name in a described task. */
 export function containerOf(task: Task, name: string): NonNullable<Task["containers"]>[number] | undefined {
@@ -60,10 +47,4 @@ export function adviceForRunFailure(reason: string): string {
     if (reason === "MISSING") return "ECS could not find a resource the request names: check the cluster and task definition";
     if (reason === "INACTIVE") return "the task definition is INACTIVE: register it again or remove `taskDefinitionArn`";
     return "see the ECS RunTask failures documentation";
-}
-
-/** Dates from the SDK (or ISO strings from fakes) as ISO 8601 strings. */
-export function isoOrNull(value: Date | string | undefined): string | null {
-    if (value === undefined || value === null) return null;
-    return value instanceof Date ? value.toISOString() : new Date(value).toISOString();
 }

@@ -83,6 +83,9 @@ export const MAX_TAG_VALUE_LENGTH = 256;
 /** The tag prefix AWS reserves, in any letter case (RunTask documentation). */
 export const RESERVED_TAG_PREFIX = "aws:";
 
+/** Maximum length (characters of JSON) of RunTask's `overrides` (RunTask documentation). */
+export const MAX_OVERRIDES_LENGTH = 8192;
+
 /** Maximum length of a task definition family (RegisterTaskDefinition documentation). */
 export const MAX_FAMILY_LENGTH = 255;
 

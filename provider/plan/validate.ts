@@ -1,5 +1,5 @@
 /** Validation of the inputs, run by the provider's `check` so that `pulumi preview` shows problems. */
-import type { ResourceContext, TaskDefinition, TaskRunInputs, TaskRunSpec } from "../types";
+import type { JsonPatchOperation, ResourceContext, TaskDefinition, TaskRunInputs, TaskRunSpec } from "../types";
 import { PLACEHOLDER } from "../types";
 import {
     DEFAULT_CPU,
@@ -10,9 +10,10 @@ import {
     FARGATE_LAUNCH_TYPES,
     FARGATE_SIZES,
     isInternalKey,
+    MAX_OVERRIDES_LENGTH,
 } from "./constants";
 import { logsWithAwslogs, selectContainer } from "./container";
-import { findCustomizationProblem } from "./customizations";
+import { applyCustomizations, findCustomizationProblem } from "./customizations";
 import { isPlainObject } from "./json";
 import { planFromSettings } from "./planRun";
 import { resolveSettings, SPEC_KEYS } from "./settings";
@@ -88,7 +89,7 @@ export function validateInputs(raw: Record<string, unknown>): CheckFailure[] {
     checkNetworkMode(view);
     checkImage(view);
     checkCapacityProviderStrategy(view);
-    if (failures.length === 0 && SPEC_KEYS.every((k) => !isUnknown(raw[k]))) checkCustomizationPaths(view);
+    if (failures.length === 0 && SPEC_KEYS.every((k) => !isUnknown(raw[k]))) checkPlannedRequest(view);
     return failures;
 }
 
@@ -243,12 +244,9 @@ function checkCapacityProviderStrategy(v: View): void {
     );
 }
 
-/** Applies the customizations to the RunTask request planned with placeholders, and reports the
- * first operation that does not apply. A `test` that fails is not reported (the planned request
- * holds placeholders); nor is a path into `networkConfiguration` when the definition is given by
- * ARN and its network mode is not known yet. */
-function checkCustomizationPaths(v: View): void {
-    if (!v.given("taskCustomizations")) return;
+/** Plans the run with placeholders and checks what only the whole request shows: that the
+ * customizations apply (see {@link customizationProblem}) and that the overrides fit RunTask's limit. */
+function checkPlannedRequest(v: View): void {
     let ops: unknown[];
     let request: Record<string, unknown>;
     let byArnUnknownNetwork: boolean;
@@ -264,19 +262,48 @@ function checkCustomizationPaths(v: View): void {
     } catch {
         return; // planning reports its own errors
     }
+    const problem = customizationProblem(ops, request, byArnUnknownNetwork);
+    if (problem !== null) {
+        v.add("taskCustomizations", problem);
+        return;
+    }
+    let overrides: unknown = request.overrides;
+    try {
+        overrides = applyCustomizations(request, ops as JsonPatchOperation[]).overrides;
+    } catch {
+        // A customization that only fails on placeholders: the overrides as planned.
+    }
+    const size = JSON.stringify(overrides ?? {}).length;
+    if (size > MAX_OVERRIDES_LENGTH) {
+        const biggest = JSON.stringify(v.spec.env ?? {}).length >= JSON.stringify(v.spec.command ?? []).length ? "env" : "command";
+        v.add(
+            biggest,
+            `The RunTask \`overrides\` (command and environment of the run) would be ${size} characters; AWS allows ${MAX_OVERRIDES_LENGTH}: ` +
+                "shorten `env` or `command`, or move large values into the task definition (`taskDefinition`) or a file the task reads.",
+        );
+    }
+}
+
+/**
+ * The first customization that does not apply to the planned request, as a message; null when
+ * they all apply. A `test` that fails is not reported (the planned request holds placeholders);
+ * nor is a path into `networkConfiguration` when the definition is given by ARN and its network
+ * mode is not known yet.
+ */
+function customizationProblem(ops: unknown[], request: Record<string, unknown>, byArnUnknownNetwork: boolean): string | null {
     const problem = findCustomizationProblem(ops, request);
-    if (problem === null || problem.name === "TEST_OPERATION_FAILED") return;
+    if (problem === null || problem.name === "TEST_OPERATION_FAILED") return null;
     const op = ops[problem.index];
     const intoNetwork =
         isPlainObject(op) &&
         [op.path, op.from].some((p) => typeof p === "string" && p.startsWith("/networkConfiguration"));
-    if (byArnUnknownNetwork && intoNetwork) return;
+    if (byArnUnknownNetwork && intoNetwork) return null;
     const why =
         intoNetwork && request.networkConfiguration === undefined
             ? ' The request has a `networkConfiguration` only when the task definition uses the "awsvpc" network mode ' +
               '(Fargate, or `taskDefinition.networkMode: "awsvpc"`).'
             : "";
-    v.add("taskCustomizations", problem.message + why);
+    return problem.message + why;
 }
 
 function contextOf(raw: Record<string, unknown>): ResourceContext {
