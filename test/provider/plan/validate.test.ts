@@ -468,6 +468,19 @@ describe("plan/validate validateInputs", () => {
         });
     });
 
+    describe("RunTask limits", () => {
+        it("refuses overrides longer than 8192 characters", () => {
+            assert.deepStrictEqual(failure({ ...OK, env: { BIG: "x".repeat(8200) } }), {
+                property: "env",
+                reason:
+                    "The RunTask `overrides` (command and environment of the run) would be 8309 characters; AWS allows 8192: shorten `env` or " +
+                    "`command`, or move large values into the task definition (`taskDefinition`) or a file the task reads.",
+            });
+            assert.equal(failure({ ...OK, command: ["echo", "y".repeat(8200)] }).property, "command");
+            assert.deepStrictEqual(check({ ...OK, env: { BIG: "x".repeat(8000) } }), []);
+        });
+    });
+
     describe("values not known yet (preview)", () => {
         it("checks neither them nor what depends on them", () => {
             assert.deepStrictEqual(check({ command: ["x"], image: UNKNOWN_VALUE }), []);
