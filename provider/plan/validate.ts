@@ -45,8 +45,9 @@ interface View {
  * Checks raw inputs (as `check` receives them) and returns the problems: at most one failure per
  * property (several reasons for one property are joined). Unknown input names are reported (with
  * a suggestion when one is close); `plan` and the internal `__` keys (`__context`, `__provider`,
- * `__secretKeys`) are ignored. Values Pulumi
- * does not know yet (preview) are not checked, nor are the checks that depend on them.
+ * `__secretKeys`) are ignored. Values Pulumi does not know yet (preview) are not checked, nor are
+ * the checks that depend on them. When everything else is valid, the run is planned with
+ * placeholders and the customizations are applied to it, and the overrides' size is checked.
  */
 export function validateInputs(raw: Record<string, unknown>): CheckFailure[] {
     const failures: CheckFailure[] = [];
