@@ -4,6 +4,7 @@ import { resolveSettings, type RunSettings } from "../plan/settings";
 import { planRun } from "../plan/planRun";
 import { needsNetworkConfiguration, vpcLookup } from "../plan/network";
 import { INPUTS_HASH_TAG } from "../plan/constants";
+import { errorCode } from "../aws/errors";
 import type { RunPorts, LogReader } from "./ports";
 import { trackTask, untrackTask, stopReason } from "./activeTasks";
 import {
@@ -13,7 +14,7 @@ import {
     failedToStart,
     isRetryableRunFailure,
 } from "./taskStatus";
-import { hasLeftStartup, isStopped } from "../run/waiting";
+import { hasLeftStartup, isStopped, isWatchTimeoutError } from "../run/waiting";
 import { isoDate } from "../aws/ecs";
 
 /** The last log lines quoted in a failure message. */
@@ -112,13 +113,24 @@ async function runAndWatch(
     // 3. Attach to a task of this resource, with the same inputs, still running from an interrupted
     //    `pulumi up`; else run a new one.
     let sent: Record<string, unknown> = request;
-    let task = await findRunningTask(request, ports);
-    if (task) {
-        say(`Attaching to task ${task.taskArn}, still ${task.lastStatus} from an earlier, interrupted run.`);
-    } else {
-        const started = await startTask(request, settings, ports, say);
-        task = started.task;
-        sent = started.sent;
+    let task: Task | undefined;
+    try {
+        task = await findRunningTask(request, ports);
+        if (task) {
+            say(`Attaching to task ${task.taskArn}, still ${task.lastStatus} from an earlier, interrupted run.`);
+        } else {
+            const started = await startTask(request, settings, ports, say);
+            task = started.task;
+            sent = started.sent;
+        }
+    } catch (err) {
+        if (errorCode(err) === "ClusterNotFoundException") {
+            const cluster = typeof request.cluster === "string" ? request.cluster : "default";
+            throw runFailed(
+                `Cluster ${cluster} was not found in ${ports.region}: create it, or set \`cluster\` to an existing cluster (name or ARN), and check the region. (${errorMessage(err)})`,
+            );
+        }
+        throw err;
     }
     const taskArn = task.taskArn!;
     const clusterArn = task.clusterArn!;
@@ -152,6 +164,8 @@ async function runAndWatch(
                 onTask,
             });
         } catch (err) {
+            // Only a timeout is a timeout: a failed watch goes to the outer catch (which stops the task).
+            if (!isWatchTimeoutError(err)) throw err;
             await ports.stopTask(clusterArn, taskArn, stopReason(name, `it did not start within ${settings.taskStartTimeoutSeconds}s`));
             untrackTask(taskArn);
             throw runFailed(
