@@ -1,0 +1,37 @@
+import { strict as assert } from "node:assert";
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const ROOT = path.resolve(__dirname, "..", "..");
+const TS_NODE = [require.resolve("ts-node/dist/bin.js"), "--transpile-only"];
+
+/** The commands README gives a user, run as a user runs them (a child process, from the repository root). */
+describe("scripts users run", function () {
+    this.timeout(120_000);
+    const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+    for (const key of Object.keys(env)) if (key.startsWith("AWS_ENDPOINT_URL")) delete env[key];
+
+    it("npm run demo: runs the quick start on the local endpoint through Check, Create and Delete", async () => {
+        const { stdout } = await run(process.execPath, [...TS_NODE, "scripts/demo.ts"], { cwd: ROOT, env });
+        assert.match(stdout, /=== Check \(pulumi preview\): the plan of EcsTaskRun "hello"/);
+        assert.match(stdout, /taskDefinition: <registered at run time>/);
+        assert.match(stdout, /\nhello from ECS\n/, "the container's log line is streamed");
+        assert.match(stdout, /\nexitCode: 0\n/);
+        assert.match(stdout, /\nlogTail: \["hello from ECS"\]\n/);
+        assert.match(stdout, /Deregistered task definition arn:aws:ecs:us-east-1:123456789012:task-definition\/demo-dev-hello:1\./);
+        assert.match(stdout, /\nRunTask: 1\n/);
+    });
+
+    it("npm run plan: prints the dry run of an example as YAML, without AWS", async () => {
+        const { stdout } = await run(process.execPath, [...TS_NODE, "scripts/plan.ts", "examples/fargate-spot"], {
+            cwd: ROOT,
+            env: { ...env, AWS_REGION: "eu-west-1" },
+        });
+        assert.match(stdout, /^# EcsTaskRun "hello-spot"\n---\n# Task definition\n/);
+        assert.match(stdout, /capacityProviderStrategy:\n {2}- capacityProvider: FARGATE_SPOT\n {4}weight: 1\n/);
+        assert.match(stdout, /subnets: <loaded from the default VPC at run time>/);
+        assert.doesNotMatch(stdout, /launchType/);
+    });
+});
