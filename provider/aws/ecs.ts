@@ -6,25 +6,13 @@
 import type { DescribeTasksCommandInput, ECSClient, Failure, ListTasksCommandInput, RegisterTaskDefinitionCommandInput, RunTaskCommandInput, Task } from "@aws-sdk/client-ecs";
 import type { TaskDefinition } from "../types";
 import { errorCode, errorMessage } from "./errors";
+import { READ_ONLY_TASK_DEFINITION_FIELDS } from "../plan/constants";
 
 type EcsModule = typeof import("@aws-sdk/client-ecs");
 
 function sdk(): EcsModule {
     return require("@aws-sdk/client-ecs") as EcsModule;
 }
-
-/** The fields AWS adds to a registered definition, which RegisterTaskDefinition does not take
- * (ecs-facts.md; the reference's `POST_REGISTRATION_FIELDS`). */
-export const POST_REGISTRATION_FIELDS: readonly string[] = [
-    "compatibilities",
-    "taskDefinitionArn",
-    "revision",
-    "status",
-    "requiresAttributes",
-    "registeredAt",
-    "registeredBy",
-    "deregisteredAt",
-];
 
 /** `undefined`/`null` to `null`, a `Date` to its ISO 8601 string (for outputs). */
 export function isoDate(d: Date | string | undefined | null): string | null {
@@ -90,7 +78,7 @@ export async function describeTaskDefinitionWithTags(
 
 /**
  * RegisterTaskDefinition. The fields AWS adds to registered definitions
- * ({@link POST_REGISTRATION_FIELDS}) are left out of the request, so a described definition can be
+ * ({@link READ_ONLY_TASK_DEFINITION_FIELDS}) are left out of the request, so a described definition can be
  * registered again. `tags` (default: none) are put on the new revision.
  */
 export async function registerTaskDefinition(
@@ -101,7 +89,7 @@ export async function registerTaskDefinition(
     const { RegisterTaskDefinitionCommand } = sdk();
     const input: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(td)) {
-        if (!POST_REGISTRATION_FIELDS.includes(k) && v !== undefined) input[k] = v;
+        if (!READ_ONLY_TASK_DEFINITION_FIELDS.includes(k) && v !== undefined) input[k] = v;
     }
     const tagList = Object.entries(tags ?? {}).map(([key, value]) => ({ key, value }));
     if (tagList.length > 0) input.tags = tagList;

@@ -1,14 +1,5 @@
 import type { CheckedInputs, TaskRunOutputs } from "../types";
-
-/** The inputs that only say how a run is watched: changing them updates in place and runs nothing. */
-export const WATCH_SETTINGS = [
-    "streamOutput",
-    "taskStartTimeoutSeconds",
-    "taskWatchPollInterval",
-    "autoDeregisterTaskDefinition",
-    "waitForCompletion",
-    "failOnNonZeroExit",
-] as const;
+import { WATCH_KEYS } from "../plan/settings";
 
 /**
  * An in-place update: `diff` sends here only changes to watching settings, so the new state is
@@ -16,7 +7,7 @@ export const WATCH_SETTINGS = [
  */
 export function updateRun(olds: TaskRunOutputs, news: CheckedInputs): TaskRunOutputs {
     const next: Record<string, unknown> = { ...olds, plan: news.plan, __secretKeys: news.__secretKeys };
-    for (const key of WATCH_SETTINGS) {
+    for (const key of WATCH_KEYS) {
         if (news[key] === undefined) delete next[key];
         else next[key] = news[key];
     }

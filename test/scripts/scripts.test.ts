@@ -10,7 +10,7 @@ const TS_NODE = [require.resolve("ts-node/dist/bin.js"), "--transpile-only"];
 /** The commands README gives a user, run as a user runs them (a child process, from the repository root). */
 describe("scripts users run", function () {
     this.timeout(120_000);
-    const env = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+    const env: NodeJS.ProcessEnv = { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
     for (const key of Object.keys(env)) if (key.startsWith("AWS_ENDPOINT_URL")) delete env[key];
 
     it("npm run demo: runs the quick start on the local endpoint through Check, Create and Delete", async () => {
