@@ -1,0 +1,186 @@
+/**
+ * `npm run bench [-- --quick] [-- --in-process] [-- --out FILE | --no-write]`
+ *
+ * Runs the provider's create path against the local ECS endpoint (started by this script, in a
+ * child process unless `--in-process`): concurrent short runs watched by the process watcher and
+ * by per-task polling (the baseline), a run streaming many log lines, and a throttled fan-out.
+ * Prints the figures and writes them to docs/BENCHMARKS.md (quick mode writes nothing unless
+ * `--out` is given). Asserts nothing: it measures.
+ *
+ * Full: N = 1, 10, 100, 200; 1,000,000 log lines; N = 200 throttled. Quick: N = 1, 10;
+ * 100,000 log lines; N = 10 throttled.
+ */
+import { execSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startBenchEmulator } from "./emulatorProcess";
+import { gcFunction } from "./memory";
+import { renderReport, type BenchData } from "./report";
+import type { WatchMode } from "./runs";
+import { pool, runFanOut, runFanOutRep, type FanOutOptions, type FanOutRep, type FanOutResult } from "./scenarios/fanOut";
+import { runLogFlood, type LogFloodResult } from "./scenarios/logFlood";
+
+/** `taskWatchPollInterval` of every run, seconds. */
+const POLL_INTERVAL_SECONDS = 1;
+/** Repetitions of each unthrottled fan-out (full mode). */
+const REPETITIONS = 3;
+
+interface Args {
+    quick: boolean;
+    inProcess: boolean;
+    out: string | undefined;
+}
+
+function parseArgs(argv: string[]): Args {
+    const args: Args = { quick: false, inProcess: false, out: undefined };
+    let write = true;
+    for (let i = 0; i < argv.length; i++) {
+        const a = argv[i];
+        if (a === "--quick") args.quick = true;
+        else if (a === "--in-process") args.inProcess = true;
+        else if (a === "--no-write") write = false;
+        else if (a === "--out") args.out = argv[++i];
+        else throw new Error(`unknown option ${a}\nUsage: npm run bench [-- --quick] [--in-process] [--out FILE | --no-write]`);
+    }
+    if (args.out === undefined && !args.quick) args.out = path.join(__dirname, "..", "docs", "BENCHMARKS.md");
+    if (!write) args.out = undefined;
+    return args;
+}
+
+function progress(line: string): void {
+    process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+}
+
+function machine(): string {
+    const cpus = os.cpus();
+    return `${cpus.length} cores (${cpus[0]?.model.trim() ?? "unknown CPU"}), ${(os.totalmem() / 1024 ** 3).toFixed(1)} GB memory, ${os.type()} ${os.release()} ${os.arch()}`;
+}
+
+function source(): string {
+    try {
+        const root = path.join(__dirname, "..");
+        const head = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
+        const dirty = execSync("git status --porcelain -- provider emulator", { cwd: root, encoding: "utf8" });
+        const files = dirty.split("\n").filter((l) => l.trim()).map((l) => l.slice(3));
+        return `git ${head}${files.length ? `, with uncommitted changes (others' work in progress) in ${files.join(", ")}` : ", provider/ and emulator/ as committed"}`;
+    } catch {
+        return "unknown (no git)";
+    }
+}
+
+function brief(r: FanOutResult): string {
+    return (
+        `${r.completed}/${r.runs} ok, DescribeTasks ${r.describeTasks.journal} (${r.describeTasks.rounds} rounds), ` +
+        `STOPPED→done p95 ${Math.round(r.stopToDone.p95)} ms, wall ${Math.round(r.wallMs)} ms` +
+        (r.failed ? `; failures: ${JSON.stringify(r.errors)}` : "")
+    );
+}
+
+async function main(): Promise<void> {
+    const args = parseArgs(process.argv.slice(2));
+    const started = Date.now();
+    const loadStart = os.loadavg();
+    gcFunction(); // turn --expose-gc on early, before anything is measured
+    const emulator = await startBenchEmulator({ port: 0 }, args.inProcess ? "in-process" : "child");
+    progress(`emulator at ${emulator.url} (${emulator.where})`);
+    Object.assign(process.env, {
+        AWS_ENDPOINT_URL: emulator.url,
+        AWS_REGION: "us-east-1",
+        AWS_ACCESS_KEY_ID: "bench",
+        AWS_SECRET_ACCESS_KEY: "bench",
+        AWS_EC2_METADATA_DISABLED: "true",
+    });
+    delete process.env.AWS_PROFILE;
+
+    const ns = args.quick ? [1, 10] : [1, 10, 100, 200];
+    const logLines = args.quick ? 100_000 : 1_000_000;
+    const throttledN = args.quick ? 10 : 200;
+    const streamedN = args.quick ? 10 : 100;
+    const repetitions = args.quick ? 1 : REPETITIONS;
+    const fanOutOptions = (n: number, mode: WatchMode): FanOutOptions => ({ n, mode, pollIntervalSeconds: POLL_INTERVAL_SECONDS, label: `n${n}-${mode}` });
+    try {
+        // Warm-up (not reported): loads the SDK and the provider's modules, creates the clients.
+        progress("warm-up run...");
+        await runFanOut(emulator, { n: 1, mode: "batched", pollIntervalSeconds: POLL_INTERVAL_SECONDS, label: "warmup" });
+        const fanOuts: FanOutResult[] = [];
+        for (const n of ns) {
+            const reps: Record<WatchMode, FanOutRep[]> = { batched: [], "per-task": [] };
+            for (let rep = 1; rep <= repetitions; rep++) {
+                for (const mode of ["batched", "per-task"] as const) {
+                    progress(`N=${n} ${mode} (${rep}/${repetitions})...`);
+                    const r = await runFanOutRep(emulator, fanOutOptions(n, mode), rep);
+                    progress(`  ${brief(pool(fanOutOptions(n, mode), [r]))}`);
+                    reps[mode].push(r);
+                }
+            }
+            fanOuts.push(pool(fanOutOptions(n, "batched"), reps.batched), pool(fanOutOptions(n, "per-task"), reps["per-task"]));
+        }
+        progress(`N=${streamedN} batched with streamOutput...`);
+        const streamed = await runFanOut(emulator, {
+            n: streamedN,
+            mode: "batched",
+            pollIntervalSeconds: POLL_INTERVAL_SECONDS,
+            streamOutput: true,
+            label: `n${streamedN}-streamed`,
+        });
+        progress(`  ${brief(streamed)}`);
+        const logFlood: LogFloodResult[] = [];
+        for (let rep = 1; rep <= repetitions; rep++) {
+            progress(`${logLines} log lines (${rep}/${repetitions})...`);
+            const r = await runLogFlood(emulator, logLines, POLL_INTERVAL_SECONDS, rep);
+            progress(
+                `  ${r.relayed} lines in ${Math.round(r.wallMs)} ms, rss +${(r.memory.rssGrowth / 2 ** 20).toFixed(1)} MB, ` +
+                    `heap +${(r.memory.heapGrowth / 2 ** 20).toFixed(1)} MB${r.record.ok ? "" : `; FAILED: ${r.record.error ?? ""}`}`,
+            );
+            logFlood.push(r);
+        }
+        progress(`N=${throttledN} batched with throttling...`);
+        const throttled = await runFanOut(emulator, {
+            n: throttledN,
+            mode: "batched",
+            pollIntervalSeconds: POLL_INTERVAL_SECONDS,
+            throttled: true,
+            label: `n${throttledN}-throttled`,
+        });
+        progress(`  ${brief(throttled)}`);
+
+        const extra = process.argv.slice(2).join(" ");
+        const data: BenchData = {
+            context: {
+                command: `npm run bench${extra ? ` -- ${extra}` : ""}`,
+                date: new Date().toISOString(),
+                machine: machine(),
+                node: `${process.version} (${process.platform})`,
+                source: source(),
+                emulator: emulator.where.replace(/ \(pid \d+\)$/, ""),
+                pollIntervalSeconds: POLL_INTERVAL_SECONDS,
+                repetitions,
+                quick: args.quick,
+                totalMs: Date.now() - started,
+                loadStart,
+                loadEnd: os.loadavg(),
+            },
+            fanOuts,
+            streamed,
+            logFlood,
+            throttled,
+        };
+        const report = renderReport(data);
+        process.stdout.write(`${report}\n`);
+        if (args.out) {
+            fs.writeFileSync(args.out, report);
+            progress(`wrote ${path.relative(process.cwd(), args.out)}`);
+        }
+    } finally {
+        await emulator.close();
+    }
+}
+
+main().then(
+    () => process.exit(process.exitCode ?? 0),
+    (err: unknown) => {
+        process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exit(1);
+    },
+);
