@@ -115,11 +115,12 @@ async function runAndWatch(
     let sent: Record<string, unknown> = request;
     let task: Task | undefined;
     try {
-        task = await findRunningTask(request, ports);
+        const found = await findRunningTask(request, ports);
+        task = found.task;
         if (task) {
             say(`Attaching to task ${task.taskArn}, still ${task.lastStatus} from an earlier, interrupted run.`);
         } else {
-            const started = await startTask(request, settings, ports, say);
+            const started = await startTask(request, settings, found.runningArns, ports, say);
             task = started.task;
             sent = started.sent;
         }
@@ -157,39 +158,50 @@ async function runAndWatch(
             }
         };
         say(`Waiting for task ${shortId(taskArn)} to start (${settings.taskStartTimeoutSeconds}s at most)...`);
+        const pollIntervalMs = settings.taskWatchPollInterval * 1000;
+        // The wait for STOPPED is registered together with the wait for RUNNING, so that the
+        // process's watcher keeps one schedule for the task (its fast first looks happen once).
+        const stopWatch = new AbortController();
+        const stopped = ports.waitForTask(clusterArn, taskArn, isStopped, { pollIntervalMs, onTask, signal: stopWatch.signal });
+        stopped.catch(() => undefined); // Awaited below, or abandoned (aborted) when the run ends early.
         try {
-            task = await ports.waitForTask(clusterArn, taskArn, hasLeftStartup, {
-                timeoutMs: settings.taskStartTimeoutSeconds * 1000,
-                pollIntervalMs: settings.taskWatchPollInterval * 1000,
-                onTask,
-            });
-        } catch (err) {
-            // Only a timeout is a timeout: a failed watch goes to the outer catch (which stops the task).
-            if (!isWatchTimeoutError(err)) throw err;
-            await ports.stopTask(clusterArn, taskArn, stopReason(name, `it did not start within ${settings.taskStartTimeoutSeconds}s`));
-            untrackTask(taskArn);
-            throw runFailed(
-                `Task ${taskArn} did not start within \`taskStartTimeoutSeconds\` ${settings.taskStartTimeoutSeconds}; it was stopped. ` +
-                    `Raise \`taskStartTimeoutSeconds\` if the image is large or capacity is slow. (${errorMessage(err)})`,
-            );
-        }
-        if (failedToStart(task, plan.containerName)) {
-            untrackTask(taskArn);
-            throw runFailed(`Task ${taskArn} failed to start: ${describeStop(task)}.`);
-        }
+            try {
+                task = await ports.waitForTask(clusterArn, taskArn, hasLeftStartup, {
+                    timeoutMs: settings.taskStartTimeoutSeconds * 1000,
+                    pollIntervalMs,
+                    onTask,
+                });
+            } catch (err) {
+                // Only a timeout is a timeout: a failed watch goes to the outer catch (which stops the task).
+                if (!isWatchTimeoutError(err)) throw err;
+                await ports.stopTask(clusterArn, taskArn, stopReason(name, `it did not start within ${settings.taskStartTimeoutSeconds}s`));
+                untrackTask(taskArn);
+                throw runFailed(
+                    `Task ${taskArn} did not start within \`taskStartTimeoutSeconds\` ${settings.taskStartTimeoutSeconds}; it was stopped. ` +
+                        `Raise \`taskStartTimeoutSeconds\` if the image is large or capacity is slow. (${errorMessage(err)})`,
+                );
+            }
+            if (failedToStart(task, plan.containerName)) {
+                untrackTask(taskArn);
+                throw runFailed(`Task ${taskArn} failed to start: ${describeStop(task)}.`);
+            }
 
-        if (!settings.waitForCompletion) {
-            untrackTask(taskArn);
-            if (reader) await reader.poll().catch(() => undefined);
-            return result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader);
-        }
+            if (!settings.waitForCompletion) {
+                untrackTask(taskArn);
+                if (reader) await reader.poll().catch(() => undefined);
+                return result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader);
+            }
 
-        // 5. Wait for STOPPED, streaming the log as it arrives, then read what arrives after.
-        if (!isStopped(task)) {
-            task = await waitForStop(clusterArn, taskArn, settings, reader, onTask, ports);
+            // 5. Wait for STOPPED, streaming the log as it arrives, then read what arrives after.
+            if (!isStopped(task)) {
+                task = await streamUntilStopped(stopped, settings, reader, ports);
+            }
+        } finally {
+            stopWatch.abort();
         }
         untrackTask(taskArn);
-        if (reader) await reader.drain();
+        // Logs can arrive after STOPPED: read until nothing new has come for a while since the stop.
+        if (reader) await reader.drain({ since: stoppedAtMs(task, ports) });
 
         const outcome = result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader);
         if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
@@ -207,35 +219,30 @@ async function runAndWatch(
     }
 }
 
-/** Waits for STOPPED; when streaming, reads the log at every status change and poll in between. */
-async function waitForStop(
-    clusterArn: string,
-    taskArn: string,
-    settings: RunSettings,
-    reader: LogReader | undefined,
-    onTask: (t: Task) => void,
-    ports: RunPorts,
-): Promise<Task> {
-    if (!reader || !settings.streamOutput) {
-        return ports.waitForTask(clusterArn, taskArn, isStopped, { pollIntervalMs: settings.taskWatchPollInterval * 1000, onTask });
-    }
-    let stopped = false;
-    const waiting = ports
-        .waitForTask(clusterArn, taskArn, isStopped, { pollIntervalMs: settings.taskWatchPollInterval * 1000, onTask })
-        .finally(() => {
-            stopped = true;
-        });
-    // Stream while the task runs; a log read that fails is reported once and retried next round.
+/** Waits for STOPPED (the `stopped` wait); when streaming, reads the log in between. The streaming
+ * loop's sleep is cut short when the task stops, so completion is not delayed by it. */
+async function streamUntilStopped(stopped: Promise<Task>, settings: RunSettings, reader: LogReader | undefined, ports: RunPorts): Promise<Task> {
+    if (!reader || !settings.streamOutput) return stopped;
+    const done = new AbortController();
     const streaming = (async () => {
-        while (!stopped) {
-            await reader.poll().catch(() => undefined);
-            if (stopped) break;
-            await ports.clock.sleep(Math.min(settings.taskWatchPollInterval * 1000, 1000));
+        while (!done.signal.aborted) {
+            await reader.poll().catch(() => undefined); // A failed read is retried next round.
+            if (done.signal.aborted) break;
+            await ports.clock.sleep(Math.min(settings.taskWatchPollInterval * 1000, 1000), done.signal);
         }
     })();
-    const task = await waiting;
-    await streaming;
-    return task;
+    try {
+        return await stopped;
+    } finally {
+        done.abort();
+        await streaming;
+    }
+}
+
+/** When the task stopped (ms since the epoch), as ECS says, bounded by now. */
+function stoppedAtMs(task: Task, ports: RunPorts): number {
+    const at = task.stoppedAt ? new Date(task.stoppedAt).getTime() : NaN;
+    return Number.isFinite(at) ? Math.min(at, ports.clock.now()) : ports.clock.now();
 }
 
 /** Starts the task: retries capacity failures with a fresh `clientToken` per attempt, after
@@ -243,13 +250,14 @@ async function waitForStop(
 async function startTask(
     request: Record<string, unknown>,
     settings: RunSettings,
+    runningBefore: string[],
     ports: RunPorts,
     say: (line: string) => void,
 ): Promise<{ task: Task; sent: Record<string, unknown> }> {
     const cluster = typeof request.cluster === "string" ? request.cluster : undefined;
     const startedBy = typeof request.startedBy === "string" ? request.startedBy : undefined;
     const deadline = ports.clock.now() + settings.taskStartTimeoutSeconds * 1000;
-    const known = startedBy ? new Set(await ports.listTasks({ cluster, startedBy, desiredStatus: "RUNNING" })) : new Set<string>();
+    const known = new Set(runningBefore);
     say(`Running task in cluster ${cluster ?? "default"}...`);
     for (let attempt = 1; ; attempt++) {
         const sent = { ...request, clientToken: ports.newClientToken() };
@@ -289,16 +297,18 @@ async function startTask(
     }
 }
 
-/** A task of this resource, with the same run-defining inputs, that is still going. */
-async function findRunningTask(request: Record<string, unknown>, ports: RunPorts): Promise<Task | undefined> {
+/** A task of this resource, with the same run-defining inputs, that is still going; and the
+ * ARNs of every task of this resource still going (those a new RunTask attempt did not start). */
+async function findRunningTask(request: Record<string, unknown>, ports: RunPorts): Promise<{ task?: Task; runningArns: string[] }> {
     const startedBy = typeof request.startedBy === "string" ? request.startedBy : undefined;
-    const hash = inputsHashOf(request);
-    if (!startedBy || !hash) return undefined;
+    if (!startedBy) return { runningArns: [] };
     const cluster = typeof request.cluster === "string" ? request.cluster : undefined;
-    const arns = await ports.listTasks({ cluster, startedBy, desiredStatus: "RUNNING" });
-    if (arns.length === 0) return undefined;
-    const { tasks } = await ports.describeTasks(cluster, arns);
-    return tasks.find((t) => !isStopped(t) && (t.tags ?? []).some((tag) => tag.key === INPUTS_HASH_TAG && tag.value === hash));
+    const runningArns = await ports.listTasks({ cluster, startedBy, desiredStatus: "RUNNING" });
+    const hash = inputsHashOf(request);
+    if (runningArns.length === 0 || !hash) return { runningArns };
+    const { tasks } = await ports.describeTasks(cluster, runningArns);
+    const task = tasks.find((t) => !isStopped(t) && (t.tags ?? []).some((tag) => tag.key === INPUTS_HASH_TAG && tag.value === hash));
+    return { task, runningArns };
 }
 
 function inputsHashOf(request: Record<string, unknown>): string | undefined {

@@ -8,8 +8,9 @@ export type { WaitOptions } from "../run/waiting";
 export interface LogReader {
     /** Reads what is new and relays it line by line. */
     poll(): Promise<unknown>;
-    /** After the task stopped: reads until nothing new has arrived for a short while. */
-    drain(): Promise<unknown>;
+    /** After the task stopped: reads until nothing new has arrived for a short while since `since`
+     * (ms since the epoch; default: now). */
+    drain(options?: { since?: number }): Promise<unknown>;
     /** The last lines read. */
     tail(): string[];
 }

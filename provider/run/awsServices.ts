@@ -117,7 +117,10 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
             return outcome;
         },
 
-        findSubnets: (vpcId) => retry(`Finding the subnets of ${vpcId ?? "the default VPC"}`, () => findVpcSubnets(clients().ec2, vpcId)),
+        findSubnets: (vpcId) =>
+            sharedLookup(`subnets|${opts.region ?? ""}|${vpcId ?? "<default>"}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_ENDPOINT_URL_EC2 ?? ""}`, () =>
+                retry(`Finding the subnets of ${vpcId ?? "the default VPC"}`, () => findVpcSubnets(clients().ec2, vpcId)),
+            ),
 
         runTask: (request) =>
             retry(
@@ -157,4 +160,24 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
                 clock,
             }),
     };
+}
+
+/**
+ * One lookup shared by the concurrent runs of the process: a fan-out of 100 runs that reach this
+ * point together asks EC2 once, not 100 times. Nothing is remembered once the lookup settles (a
+ * VPC's subnets can change between deployments). The in-flight table is a plain object on
+ * `globalThis` (module-level state would be serialized with the provider).
+ */
+function sharedLookup<T>(key: string, lookup: () => Promise<T>): Promise<T> {
+    const g = globalThis as unknown as Record<string, Record<string, Promise<unknown>> | undefined>;
+    const inFlight = (g["__ecsTaskRun.lookups"] ??= {});
+    const pending = inFlight[key];
+    if (pending !== undefined) return pending as Promise<T>;
+    const value = lookup();
+    inFlight[key] = value;
+    const forget = (): void => {
+        if (inFlight[key] === value) delete inFlight[key];
+    };
+    value.then(forget, forget);
+    return value;
 }
