@@ -367,10 +367,10 @@ export function notes(data: BenchData): string[] {
                 `.** Per-task polling costs only ${num(p.describeTasks.journal / p.runs, 2)} DescribeTasks per run here ` +
                 `(a ~${ms(p.taskDuration.p50)} task at a ${interval} ms interval: one look when each of the run's two waits begins, then one per interval), ` +
                 `so 50x at N=100 means the batched watcher may spend at most ${num(p.describeTasks.journal / p.reps.length / 50, 1)} calls on all 100 runs. ` +
-                `It makes one call per round whatever N is (mean calls per repetition: ${batchedPerRep.join(", ")}); ` +
-                "each of a run's two waits (`hasLeftStartup`, then `isStopped`, in createRun) starts a fresh watch entry whose first looks come 250, 500 and 1000 ms " +
-                `after it, so a 1 s task costs ${Math.min(...rounds)} to ${Math.max(...rounds)} rounds here (more when the runs' starts spread over more time: ` +
-                "larger N, machine load). The ratio therefore sits near 50x for this short task and grows with the task's length and with N.",
+                `It makes one call per round whatever N is (mean calls per repetition: ${batchedPerRep.join(", ")}): ` +
+                "a run registers its wait for STOPPED together with its wait for RUNNING, so a task has one watch schedule (first looks 250, 500 and 1000 ms " +
+                `after it is added, then one per interval) and a 1 s task costs ${Math.min(...rounds)} to ${Math.max(...rounds)} rounds here ` +
+                "(more when the runs' starts spread over more time: larger N, machine load). The ratio grows with the task's length and with N.",
         );
     }
     const st = data.streamed;
@@ -378,9 +378,8 @@ export function notes(data: BenchData): string[] {
         out.push(
             `- **Streamed runs complete later after STOPPED** (N=${st.options.n}, \`streamOutput: true\`: p50 ${ms(st.stopToDone.p50)}, p95 ${ms(st.stopToDone.p95)}; ` +
                 `without streaming the same fan-out is watched within ${ms(find(data, st.options.n, "batched")?.stopToDone.p95 ?? NaN)} at p95). ` +
-                "Not a target of the brief; the cause, in `createRun`'s `waitForStop`: once the wait ends, the streaming loop is awaited while it sleeps " +
-                "`min(taskWatchPollInterval, 1 s)` (the sleep is not cut short), then `reader.drain()` is called without `since`, so it waits for a 1 s quiet period " +
-                "counted from the drain's start rather than from the task's `stoppedAt`.",
+                "Not a target of the brief: after STOPPED a streamed run reads the stream to its end and waits for a 1 s quiet period counted from the task's " +
+                "`stoppedAt` (logs can arrive after STOPPED), which the unstreamed runs do not.",
         );
     }
     const t = data.throttled;
@@ -392,8 +391,8 @@ export function notes(data: BenchData): string[] {
             .map(([k, v]) => `${k} ${v}`)
             .join(", ");
         out.push(
-            `- **What throttling costs (N=${t.options.n}).** Refused answers: ${top}. Each run makes its own ListTasks (${num((t.ops.ListTasks ?? 0) / t.runs, 2)} per run incl. refused), ` +
-                `DescribeVpcs/DescribeSubnets (${num(((t.ops.DescribeVpcs ?? 0) + (t.ops.DescribeSubnets ?? 0)) / t.runs, 2)}) and RunTask calls before its task starts; ` +
+            `- **What throttling costs (N=${t.options.n}).** Refused answers: ${top}. Each run makes one ListTasks of its own (the attach check; ${num((t.ops.ListTasks ?? 0) / t.runs, 2)} per run with the refused ones retried), ` +
+                `DescribeVpcs/DescribeSubnets are shared by the runs that start together (${num(((t.ops.DescribeVpcs ?? 0) + (t.ops.DescribeSubnets ?? 0)) / t.runs, 2)} per run), and RunTask calls before its task starts; ` +
                 `these per-run calls, not DescribeTasks, meet the buckets (\`*\` 50 / 20 per s each), so the last RunTask is accepted ${ms(t.lastRunTaskMs)} after the first call.`,
         );
     }
