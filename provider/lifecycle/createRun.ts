@@ -278,11 +278,16 @@ async function startTask(
             const fresh = now.filter((arn) => !known.has(arn));
             if (fresh.length > 0) {
                 const described = await ports.describeTasks(cluster, fresh);
-                const adopted = described.tasks.find((t) => t.taskArn);
-                if (adopted) {
-                    say(`RunTask reported ${reasons}, but started task ${adopted.taskArn}: using it.`);
-                    return { task: adopted, sent };
-                }
+                // Right after RunTask, DescribeTasks may still answer MISSING (eventual consistency):
+                // the listed task is ours all the same, so wait until it is described rather than start another.
+                const adopted =
+                    described.tasks.find((t) => t.taskArn) ??
+                    (await ports.waitForTask(cluster ?? "default", fresh[0], () => true, {
+                        pollIntervalMs: settings.taskWatchPollInterval * 1000,
+                        timeoutMs: Math.max(1000, deadline - ports.clock.now()),
+                    }));
+                say(`RunTask reported ${reasons}, but started task ${adopted.taskArn}: using it.`);
+                return { task: adopted, sent };
             }
         }
         const delay = Math.min(20_000, 1000 * 2 ** (attempt - 1)) * (0.5 + ports.clock.random() / 2);

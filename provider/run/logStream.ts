@@ -132,20 +132,26 @@ export class LogStreamer {
      * @param opts.pollIntervalMs - the wait between two reads; default 500.
      * @param opts.since - the epoch ms the task stopped (its `stoppedAt`); default: now.
      */
-    async drain(opts: { quietMs?: number; deadlineMs?: number; pollIntervalMs?: number; since?: number } = {}): Promise<void> {
+    async drain(opts: { quietMs?: number; deadlineMs?: number; pollIntervalMs?: number; since?: number; streamGraceMs?: number } = {}): Promise<void> {
         const clock = this.deps.clock;
         const quiet = opts.quietMs ?? 1000;
         const interval = opts.pollIntervalMs ?? 500;
         const start = clock.now();
         const end = start + (opts.deadlineMs ?? 30_000);
+        const streamGraceEnd = start + (opts.streamGraceMs ?? 10_000);
         let lastNew = Math.min(opts.since ?? start, start);
         for (;;) {
+            const errorsBefore = this.readErrors;
             const n = await this.read();
             const now = clock.now();
+            // Not quiet: a read that failed (throttling, network) says nothing of what is left, and a
+            // stream not created yet may still appear (the awslogs driver can create it late).
+            const unsure = this.readErrors > errorsBefore || (!this.streamExists && now < streamGraceEnd);
             if (n > 0) lastNew = now;
-            else if (now - lastNew >= quiet || this.disabled) return;
+            else if (this.disabled) return;
+            else if (!unsure && now - lastNew >= quiet) return;
             if (now >= end) return;
-            const wait = Math.min(interval, end - now, n > 0 ? interval : Math.max(1, lastNew + quiet - now));
+            const wait = unsure || n > 0 ? Math.min(interval, end - now) : Math.min(interval, end - now, Math.max(1, lastNew + quiet - now));
             await clock.sleep(Math.max(1, wait));
         }
     }

@@ -410,13 +410,16 @@ const WATCHER_KEY = "__ecsTaskRun.watcher";
  * module-level state is serialized.
  */
 export function getProcessTaskWatcher(factory: () => TaskWatcher): TaskWatcher {
-    const g = globalThis as unknown as Record<string, TaskWatcher | undefined>;
-    let watcher = g[WATCHER_KEY];
-    if (!watcher) {
-        watcher = factory();
-        g[WATCHER_KEY] = watcher;
+    // In a plain holder, never directly on globalThis: closure serialization takes every property
+    // of `global`, and the methods of its prototype, for a well-known global, so a TaskWatcher there
+    // would serialize its class as `Object.getPrototypeOf(global[...]).constructor`.
+    const g = globalThis as unknown as Record<string, { watcher: TaskWatcher } | undefined>;
+    let holder = g[WATCHER_KEY];
+    if (!holder) {
+        holder = { watcher: factory() };
+        g[WATCHER_KEY] = holder;
     }
-    return watcher;
+    return holder.watcher;
 }
 
 /** Forgets the process's task watcher (tests). A running loop ends by itself once its waits end. */

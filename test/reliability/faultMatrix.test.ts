@@ -41,15 +41,7 @@ const POLL_SECONDS = 0.5;
 const REPORT_PATH = path.join(REPO_ROOT, "docs", "RELIABILITY.md");
 const REPORT_COMMAND = "RELIABILITY_REPORT=1 npm run reliability";
 
-/**
- * The scenarios that show a bug not fixed yet are skipped, so that `npm test` stays green, unless
- * `RELIABILITY_REPORT` or `RELIABILITY_KNOWN_BUGS` is set: then they run (and fail) and the
- * report shows their figures. Replace `itUntilFixed` with `it` in the change that fixes the bug.
- */
-const RUN_KNOWN_BUGS = Boolean(process.env.RELIABILITY_REPORT || process.env.RELIABILITY_KNOWN_BUGS);
-const itUntilFixed = RUN_KNOWN_BUGS ? it : it.skip;
-
-/** The bugs the matrix showed, as the report states them while their scenario fails. */
+/** The bugs this matrix found (all fixed since): the report states one again if its scenario ever fails. */
 const BUGS = {
     throttledLogReads:
         "lines are lost when GetLogEvents is throttled after the task stopped. `LogStreamer.drain()` (provider/run/logStream.ts) takes a " +
@@ -424,8 +416,8 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
         });
     });
 
-    // BUG (BUGS.throttledLogReads): LogStreamer.drain() ends on throttled reads; lines are lost.
-    itUntilFixed("1b. throttling on every operation, log reads included: every run completes, no line lost", async () => {
+    // Regression (BUGS.throttledLogReads): LogStreamer.drain() ended on throttled reads and lost lines.
+    it("1b. throttling on every operation, log reads included: every run completes, no line lost", async () => {
         await concurrentScenario({
             id: "1b",
             title: "Throttling on every operation, log reads included",
@@ -460,8 +452,8 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
         });
     });
 
-    // BUG (BUGS.adoptWhileMissing): the listed task is not adopted while DescribeTasks answers MISSING.
-    itUntilFixed("2c. a capacity failure that started the task anyway, not yet described (MISSING): no second task", async () => {
+    // Regression (BUGS.adoptWhileMissing): the listed task was not adopted while DescribeTasks answered MISSING.
+    it("2c. a capacity failure that started the task anyway, not yet described (MISSING): no second task", async () => {
         await concurrentScenario({
             id: "2c",
             title: "Capacity failure that started the task anyway, not yet described",
@@ -485,8 +477,8 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
         });
     });
 
-    // BUG (BUGS.lateLogStream): LogStreamer.drain() gives up on a stream that does not exist yet.
-    itUntilFixed("4. a late log stream: no line lost", async () => {
+    // Regression (BUGS.lateLogStream): LogStreamer.drain() gave up on a stream that did not exist yet.
+    it("4. a late log stream: no line lost", async () => {
         await concurrentScenario({
             id: "4",
             title: "Late log stream",
@@ -666,7 +658,7 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             });
         }
 
-        // BUG (provider/run/taskWatcher.ts, getProcessTaskWatcher): the process's TaskWatcher lives
+        // Regression (provider/run/taskWatcher.ts, getProcessTaskWatcher): the process's TaskWatcher lived
         // directly on `globalThis["__ecsTaskRun.watcher"]`. Pulumi's closure serialization records
         // every own property of `global`, and the methods of its prototype, as well-known globals:
         // once the provider has watched a task in a process, a provider serialized in that process
@@ -675,7 +667,7 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
         // null to object". (Hence the capture in a fresh process above: in `npm test` the provider
         // has already run in this one.) Fix: keep the watcher in a plain holder,
         // `globalThis["__ecsTaskRun.watcher"] = { watcher }`, whose own properties hold no function.
-        itUntilFixed("a provider serialized in a process where it already watched a task still works in the host", async () => {
+        it("a provider serialized in a process where it already watched a task still works in the host", async () => {
             getAwsTaskWatcher(); // as after any run in this process
             const [run] = await captureProvider(hostRuns);
             const host = await newHost();

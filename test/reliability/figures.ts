@@ -234,14 +234,13 @@ export function renderReport(unordered: ScenarioFigures[], ctx: ReportContext): 
     const bugs = all.filter((s) => !s.passed && s.bug);
     const others = ctx.otherBugs ?? [];
     if (bugs.length + others.length > 0) {
-        out("## Bugs the matrix shows (not fixed when this page was generated)");
+        out("## Bugs the matrix shows");
         out();
         for (const s of bugs) out(`- **${s.id}. ${s.title}**: ${s.bug}`);
         for (const o of others) out(`- **${o.title}** (not a row of the tables): ${o.bug}`);
         out();
         out(
-            "These scenarios are skipped in `npm test` until their fix lands (`itUntilFixed` in the suite); " +
-                "`RELIABILITY_REPORT=1` (or `RELIABILITY_KNOWN_BUGS=1`) runs them.",
+            "A scenario that fails fails `npm test` too.",
         );
         out();
     }

@@ -386,7 +386,7 @@ describe("run/taskWatcher", () => {
         const b = getProcessTaskWatcher(factory);
         assert.equal(a, b);
         assert.equal(made, 1);
-        assert.equal((globalThis as unknown as Record<string, unknown>)["__ecsTaskRun.watcher"], a);
+        assert.equal((globalThis as unknown as Record<string, { watcher: unknown }>)["__ecsTaskRun.watcher"].watcher, a);
         resetProcessTaskWatcher();
         assert.notEqual(getProcessTaskWatcher(factory), a);
         resetProcessTaskWatcher();
