@@ -168,7 +168,8 @@ export class LogStreamer {
     }
 
     private push(message: string): void {
-        const line = message.replace(/\r?\n$/, "");
+        // Most lines have no trailing newline: no new string for them (a log flood makes millions).
+        const line = message.endsWith("\n") ? message.replace(/\r?\n$/, "") : message;
         this.linesRelayed++;
         try {
             this.deps.onLine?.(line);

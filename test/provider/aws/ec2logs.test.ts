@@ -78,7 +78,7 @@ describe("aws/logs getLogEvents", () => {
         const mock = mockClient(logs);
         mock.on(GetLogEventsCommand).resolves({ events: [{ timestamp: 1, message: "hello", ingestionTime: 2 }], nextForwardToken: "f/2", nextBackwardToken: "b/1" });
         const page = await getLogEvents(logs, { group: "g", stream: "p/main/id", startFromHead: true });
-        assert.deepEqual(page, { events: [{ timestamp: 1, message: "hello" }], nextForwardToken: "f/2" });
+        assert.deepEqual(page, { events: [{ timestamp: 1, message: "hello", ingestionTime: 2 }], nextForwardToken: "f/2" });
         await getLogEvents(logs, { group: "g", stream: "p/main/id", startFromHead: true, nextToken: "f/2", limit: 100 });
         assert.deepEqual(
             mock.commandCalls(GetLogEventsCommand).map((c) => c.args[0].input),
