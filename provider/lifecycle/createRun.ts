@@ -14,7 +14,7 @@ import {
     failedToStart,
     isRetryableRunFailure,
 } from "./taskStatus";
-import { hasLeftStartup, isStopped, isWatchTimeoutError } from "../run/waiting";
+import { hasLeftStartup, isStopped, isWatchTimeoutError, taskIdOf } from "../run/waiting";
 import { isoDate } from "../aws/ecs";
 
 /** The last log lines quoted in a failure message. */
@@ -154,10 +154,10 @@ async function runAndWatch(
         const onTask = (t: Task): void => {
             if (t.lastStatus !== lastStatus) {
                 lastStatus = t.lastStatus;
-                say(`Task ${shortId(taskArn)} is ${t.lastStatus}.`);
+                say(`Task ${taskIdOf(taskArn)} is ${t.lastStatus}.`);
             }
         };
-        say(`Waiting for task ${shortId(taskArn)} to start (${settings.taskStartTimeoutSeconds}s at most)...`);
+        say(`Waiting for task ${taskIdOf(taskArn)} to start (${settings.taskStartTimeoutSeconds}s at most)...`);
         const pollIntervalMs = settings.taskWatchPollInterval * 1000;
         // The wait for STOPPED is registered together with the wait for RUNNING, so that the
         // process's watcher keeps one schedule for the task (its fast first looks happen once).
@@ -207,7 +207,7 @@ async function runAndWatch(
         if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
             throw runFailed(failureMessage(outcome, plan.containerName, task));
         }
-        say(`Task ${shortId(taskArn)} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
+        say(`Task ${taskIdOf(taskArn)} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
         return outcome;
     } catch (err) {
         // A failure after RunTask (including a failed wait): stop the task rather than leave it running.
@@ -329,7 +329,7 @@ export function logLocation(taskDefinition: TaskDefinition | null, containerName
     const group = config.options?.["awslogs-group"];
     const prefix = config.options?.["awslogs-stream-prefix"];
     if (!group || !prefix) return undefined;
-    return { group, stream: `${prefix}/${containerName}/${shortId(taskArn)}` };
+    return { group, stream: `${prefix}/${containerName}/${taskIdOf(taskArn)}` };
 }
 
 function result(
@@ -386,10 +386,6 @@ function checkContainerPresent(plan: PlannedRun, inputs: CheckedInputs): void {
                 `use one of its containers (${(plan.taskDefinition.containerDefinitions ?? []).map((c) => c.name).join(", ")}) or give \`image\`.`,
         );
     }
-}
-
-function shortId(taskArn: string): string {
-    return taskArn.split("/").pop() ?? taskArn;
 }
 
 function errorMessage(err: unknown): string {

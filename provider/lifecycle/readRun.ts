@@ -2,6 +2,7 @@ import type { TaskRunOutputs } from "../types";
 import type { RunPorts } from "./ports";
 import { containerOf } from "./taskStatus";
 import { isoDate } from "../aws/ecs";
+import { errorCode } from "../aws/errors";
 
 /**
  * `pulumi refresh`: describes the task and updates its status, stop code and exit code. ECS
@@ -14,7 +15,7 @@ export async function readRun(state: TaskRunOutputs, ports: RunPorts): Promise<T
     try {
         described = await ports.describeTasks(state.clusterArn, [state.taskArn]);
     } catch (err) {
-        if (errorName(err) === "ClusterNotFoundException") return state;
+        if (errorCode(err) === "ClusterNotFoundException") return state;
         throw err;
     }
     const task = described.tasks.find((t) => t.taskArn === state.taskArn);
@@ -29,8 +30,4 @@ export async function readRun(state: TaskRunOutputs, ports: RunPorts): Promise<T
         startedAt: isoDate(task.startedAt) ?? state.startedAt ?? null,
         stoppedAt: isoDate(task.stoppedAt) ?? state.stoppedAt ?? null,
     };
-}
-
-function errorName(err: unknown): string | undefined {
-    return typeof err === "object" && err !== null && "name" in err ? String((err as { name: unknown }).name) : undefined;
 }
