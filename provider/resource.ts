@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ecsTaskRunProvider } from "./provider";
-import type { TaskRunSpec, TaskDefinition } from "./types";
+import type { PlannedRun, TaskRunSpec, TaskDefinition } from "./types";
 
 /** A value that may be given as a Pulumi `Input`, at any depth. */
 export type DeepInput<T> = T extends string | number | boolean | null | undefined
@@ -34,14 +34,20 @@ const RESULT_OUTPUTS = [
     "logTail",
     "preparedTaskDefinition",
     "runTaskRequest",
+    "runRegion",
+    "taskDefinitionUse",
+    "requestedTaskDefinitionArn",
+    "stateVersion",
 ] as const;
 
 /**
  * Outputs that carry every value of the task's environment and command, exactly as sent to AWS:
- * they are always encrypted in state. (An output named like a secret input, such as `env`, is kept
- * secret by the engine itself.)
+ * they are always encrypted in state; and `requestedTaskDefinitionArn`, the `taskDefinitionArn`
+ * input kept under another name (the engine keeps an output secret only when the input of the
+ * same name is, and secretness cannot be known here when the resource is declared). An output
+ * named like a secret input, such as `env`, is kept secret by the engine itself.
  */
-export const ALWAYS_SECRET_OUTPUTS = ["preparedTaskDefinition", "runTaskRequest"];
+export const ALWAYS_SECRET_OUTPUTS = ["preparedTaskDefinition", "runTaskRequest", "requestedTaskDefinitionArn"];
 
 /**
  * Runs a command as an ECS task during `pulumi up`: prepares and registers (or reuses) a task
@@ -91,6 +97,16 @@ export class EcsTaskRun extends pulumi.dynamic.Resource {
     declare public readonly preparedTaskDefinition: pulumi.Output<TaskDefinition | null>;
     /** The RunTask request exactly as sent (secret: it holds the environment and command). */
     declare public readonly runTaskRequest: pulumi.Output<Record<string, unknown>>;
+    /** The planned run that `pulumi preview` showed: task definition and RunTask request, values of secret inputs redacted. */
+    declare public readonly plan: pulumi.Output<PlannedRun>;
+    /** The region the run used; refresh and destroy act there, whatever region is configured later. */
+    declare public readonly runRegion: pulumi.Output<string>;
+    /** This resource's use tag on its managed task definition (`ecs-task-run:use:...`); null when the definition is not managed. */
+    declare public readonly taskDefinitionUse: pulumi.Output<string | null>;
+    /** The `taskDefinitionArn` argument as given (secret). */
+    declare public readonly requestedTaskDefinitionArn: pulumi.Output<string | undefined>;
+    /** The version of the state's shape (1). */
+    declare public readonly stateVersion: pulumi.Output<number>;
 
     constructor(name: string, args: EcsTaskRunArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = Object.fromEntries(RESULT_OUTPUTS.map((key) => [key, undefined]));

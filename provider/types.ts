@@ -191,8 +191,16 @@ export interface TaskRunResult {
     clusterArn: string;
     /** The task definition the task ran (registered, reused or given). */
     taskDefinitionArn: string;
-    /** Whether this resource registered that definition (so that delete may deregister it). */
+    /** Whether that definition is managed by this package: registered by it, and deregistered when
+     * the last resource using it is deleted (with `autoDeregisterTaskDefinition`). False for a
+     * definition given by `taskDefinitionArn` and run as it is. */
     taskDefinitionRegistered: boolean;
+    /** This resource's use tag on a managed definition (`ecs-task-run:use:...`); null when not managed.
+     * State version 0 has none. */
+    taskDefinitionUse?: string | null;
+    /** The region the run used: read and delete act there, whatever region is configured later.
+     * State version 0 has none (its ARNs say it). */
+    runRegion?: string;
     /** The task's last known status. */
     lastStatus: string;
     /** The container's exit code; null when it never reported one. */
@@ -223,4 +231,11 @@ export type TaskRunOutputs = Omit<CheckedInputs, "taskDefinitionArn"> &
     TaskRunResult & {
         /** The user's `taskDefinitionArn` input, if any. */
         requestedTaskDefinitionArn?: string;
+        /** The version of this state's shape ({@link STATE_VERSION} when written now; absent: 0).
+         * Every later version of the package reads, refreshes, updates and deletes every earlier one. */
+        stateVersion?: number;
     };
+
+/** The version of the state this package writes. 0: no `stateVersion`, no ownership tags, no
+ * `runRegion`. 1: `runRegion`, `taskDefinitionUse` (ownership tags on managed revisions). */
+export const STATE_VERSION = 1;

@@ -213,3 +213,27 @@ export async function listTasks(
     } while (nextToken);
     return arns;
 }
+
+/**
+ * TagResource: adds (or overwrites) `tags` on a task definition revision, a task or a cluster.
+ * ECS refuses more than 50 tags a resource (`InvalidParameterException`; see `isTagLimitError`).
+ */
+export async function tagResource(ecs: ECSClient, resourceArn: string, tags: Record<string, string>): Promise<void> {
+    const { TagResourceCommand } = sdk();
+    await ecs.send(new TagResourceCommand({ resourceArn, tags: Object.entries(tags).map(([key, value]) => ({ key, value })) }));
+}
+
+/**
+ * UntagResource: removes the tags `tagKeys` (absent keys are no error). Survives what is already
+ * gone: `"not-found"` when ECS does not know the resource (any more).
+ */
+export async function untagResource(ecs: ECSClient, resourceArn: string, tagKeys: string[]): Promise<"untagged" | "not-found"> {
+    const { UntagResourceCommand } = sdk();
+    try {
+        await ecs.send(new UntagResourceCommand({ resourceArn, tagKeys }));
+        return "untagged";
+    } catch (err) {
+        if (isTaskDefinitionNotFound(err) || /could not be found|not found/i.test(errorMessage(err))) return "not-found";
+        throw err;
+    }
+}

@@ -172,6 +172,13 @@ export function isConcurrentRevisionError(err: unknown): boolean {
     return errorCode(err) === "ClientException" && /too many concurrent attempts to create a new revision/i.test(errorMessage(err));
 }
 
+/** Whether ECS refused a TagResource (or a registration with tags) because the resource would
+ * carry more than 50 tags (`InvalidParameterException` "... exceeds the limit of 50"). */
+export function isTagLimitError(err: unknown): boolean {
+    const code = errorCode(err);
+    return (code === "InvalidParameterException" || code === "ClientException") && /tags?\b.*(limit|exceed)|too many tags/i.test(errorMessage(err));
+}
+
 /**
  * Whether AWS refused the call because of a rate limit: `ThrottlingException`, `Throttling`,
  * `RequestLimitExceeded` (EC2), `TooManyRequestsException` and the SDK's other throttling codes,

@@ -8,12 +8,14 @@ import { runRegion } from "./region";
 
 /**
  * The ports of a run bound to AWS: the SDK clients of the run's region (made from the SDK's
- * standard credential chain and `AWS_ENDPOINT_URL*` at run time, never stored), the process's
+ * standard credential chain and `AWS_ENDPOINT_URL*` at run time, never stored; `stateRegion`, the
+ * region a recorded run used, wins over the configured one), the process's
  * shared task watcher and registration memory, and the deployment's output. Lines written to the
  * output have the values of secret inputs redacted.
  */
-export async function makeAwsPorts(inputs: CheckedInputs): Promise<RunPorts> {
-    const region = await runRegion(inputs.region);
+export async function makeAwsPorts(inputs: CheckedInputs, stateRegion?: string): Promise<RunPorts> {
+    // A recorded run acts in the region it used; a new run in the region of its inputs and config.
+    const region = stateRegion ?? (await runRegion(inputs.region));
     if (!region) {
         throw new Error(
             "No AWS region: set the `region` argument, the stack's `aws:region` (`pulumi config set aws:region us-east-1`), or AWS_REGION.",
@@ -32,10 +34,6 @@ export async function makeAwsPorts(inputs: CheckedInputs): Promise<RunPorts> {
     });
     return {
         ...services,
-        ensureTaskDefinition: async (prepared) => {
-            const ensured = await services.ensureTaskDefinition(prepared);
-            return { arn: ensured.arn, registered: ensured.registered };
-        },
         region,
         clock: realClock(),
         log,

@@ -4,6 +4,7 @@ import { resolveSettings, type RunSettings } from "../plan/settings";
 import { planRun } from "../plan/planRun";
 import { needsNetworkConfiguration, vpcLookup } from "../plan/network";
 import { INPUTS_HASH_TAG } from "../plan/constants";
+import { RECORDED_TASK_TAG, type UseIdentity } from "../plan/ownership";
 import { errorCode } from "../aws/errors";
 import type { RunPorts, LogReader } from "./ports";
 import { trackTask, untrackTask, stopReason } from "./activeTasks";
@@ -68,42 +69,62 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
     }
     const draft = planRun(inputs, { region: ports.region, baseTaskDefinition: base });
     checkContainerPresent(draft, inputs);
-    let taskDefinitionArn: string;
-    let registered = false;
+    let definition: DefinitionUse;
     if (draft.needsRegistration && draft.taskDefinition) {
         say(`Preparing task definition family ${String(draft.taskDefinition.family)}...`);
-        const ensured = await ports.ensureTaskDefinition(draft.taskDefinition);
-        taskDefinitionArn = ensured.arn;
-        registered = ensured.registered; // ensureTaskDefinition says whether it registered or reused.
+        const acquired = await ports.acquireTaskDefinition(draft.taskDefinition, useIdentityOf(draft.runTaskRequest), {
+            deregisterUnused: settings.autoDeregisterTaskDefinition,
+        });
+        definition = { taskDefinitionArn: acquired.arn, registered: true, use: acquired.use };
     } else {
-        taskDefinitionArn = String(base?.taskDefinitionArn ?? inputs.taskDefinitionArn);
+        definition = { taskDefinitionArn: String(base?.taskDefinitionArn ?? inputs.taskDefinitionArn), registered: false, use: null };
     }
-
-    // 2. The network, then the one planned request, exactly as it will be sent.
-    let subnets: string[] | undefined;
-    const lookup = vpcLookup(settings);
-    if (needsNetworkConfiguration(draft.taskDefinition, settings) && lookup) {
-        subnets = await ports.findSubnets(lookup.vpcId);
-    }
-    const plan = planRun(inputs, { region: ports.region, baseTaskDefinition: base, taskDefinitionArn, subnets });
-    const preparedTaskDefinition = plan.taskDefinition ?? base ?? null;
 
     try {
-        return await runAndWatch(plan, settings, preparedTaskDefinition, { taskDefinitionArn, registered }, ports, say, name);
+        // 2. The network, then the one planned request, exactly as it will be sent.
+        let subnets: string[] | undefined;
+        const lookup = vpcLookup(settings);
+        if (needsNetworkConfiguration(draft.taskDefinition, settings) && lookup) {
+            subnets = await ports.findSubnets(lookup.vpcId);
+        }
+        const plan = planRun(inputs, { region: ports.region, baseTaskDefinition: base, taskDefinitionArn: definition.taskDefinitionArn, subnets });
+        const preparedTaskDefinition = plan.taskDefinition ?? base ?? null;
+        return await runAndWatch(plan, settings, preparedTaskDefinition, definition, ports, say, name);
     } catch (err) {
-        // The run failed and will not be recorded in state: a definition registered for it would leak.
-        if (registered && settings.autoDeregisterTaskDefinition) {
-            await ports.deregisterTaskDefinition(taskDefinitionArn).catch(() => undefined);
+        // The run failed and will not be recorded in state: its use of the revision goes, and the
+        // revision with it when no other resource uses it.
+        if (definition.use) {
+            const { taskDefinitionArn, use } = definition;
+            await ports.releaseTaskDefinitionUse(taskDefinitionArn, use, { deregister: settings.autoDeregisterTaskDefinition }).catch((cleanup: unknown) =>
+                say(
+                    `Could not release task definition ${taskDefinitionArn} (${errorMessage(cleanup)}): the next \`pulumi up\` of this resource removes its use; ` +
+                        `or remove the tag ${use} and deregister the revision by hand.`,
+                ),
+            );
         }
         throw err;
     }
+}
+
+/** The revision a run uses and this resource's hold on it. */
+interface DefinitionUse {
+    taskDefinitionArn: string;
+    /** Whether the revision is managed by this package (registered or reused under a use tag). */
+    registered: boolean;
+    /** This create's use tag on the revision; null when the revision is not managed (given by ARN). */
+    use: string | null;
+}
+
+/** The resource and inputs a run's use tag names: its `startedBy` and inputs hash. */
+function useIdentityOf(request: Record<string, unknown>): UseIdentity {
+    return { startedBy: String(request.startedBy ?? ""), inputsHash: inputsHashOf(request) ?? "" };
 }
 
 async function runAndWatch(
     plan: PlannedRun,
     settings: RunSettings,
     preparedTaskDefinition: TaskDefinition | null,
-    definition: { taskDefinitionArn: string; registered: boolean },
+    definition: DefinitionUse,
     ports: RunPorts,
     say: (line: string) => void,
     name: string,
@@ -187,9 +208,12 @@ async function runAndWatch(
             }
 
             if (!settings.waitForCompletion) {
-                untrackTask(taskArn);
                 if (reader) await reader.poll().catch(() => undefined);
-                return result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader);
+                // The task runs on after `create` returns: a later attach must not take it.
+                await ports.tagTask(taskArn, { [RECORDED_TASK_TAG]: "true" });
+                await recordDefinitionUse(definition, ports);
+                untrackTask(taskArn);
+                return result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
             }
 
             // 5. Wait for STOPPED, streaming the log as it arrives, then read what arrives after.
@@ -203,10 +227,11 @@ async function runAndWatch(
         // Logs can arrive after STOPPED: read until nothing new has come for a while since the stop.
         if (reader) await reader.drain({ since: stoppedAtMs(task, ports) });
 
-        const outcome = result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader);
+        const outcome = result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
         if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
             throw runFailed(failureMessage(outcome, plan.containerName, task));
         }
+        await recordDefinitionUse(definition, ports);
         say(`Task ${taskIdOf(taskArn)} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
         return outcome;
     } catch (err) {
@@ -217,6 +242,11 @@ async function runAndWatch(
         untrackTask(taskArn);
         throw err;
     }
+}
+
+/** The create returns: its use of the revision is recorded (no longer an interrupted run's). */
+async function recordDefinitionUse(definition: DefinitionUse, ports: RunPorts): Promise<void> {
+    if (definition.use) await ports.recordTaskDefinitionUse(definition.taskDefinitionArn, definition.use);
 }
 
 /** Waits for STOPPED (the `stopped` wait); when streaming, reads the log in between. The streaming
@@ -312,7 +342,13 @@ async function findRunningTask(request: Record<string, unknown>, ports: RunPorts
     const hash = inputsHashOf(request);
     if (runningArns.length === 0 || !hash) return { runningArns };
     const { tasks } = await ports.describeTasks(cluster, runningArns);
-    const task = tasks.find((t) => !isStopped(t) && (t.tags ?? []).some((tag) => tag.key === INPUTS_HASH_TAG && tag.value === hash));
+    // A task a create already returned (a live resource's, say the old half of `--replace`) is never taken.
+    const task = tasks.find(
+        (t) =>
+            !isStopped(t) &&
+            (t.tags ?? []).some((tag) => tag.key === INPUTS_HASH_TAG && tag.value === hash) &&
+            !(t.tags ?? []).some((tag) => tag.key === RECORDED_TASK_TAG),
+    );
     return { task, runningArns };
 }
 
@@ -334,12 +370,13 @@ export function logLocation(taskDefinition: TaskDefinition | null, containerName
 
 function result(
     task: Task,
-    definition: { taskDefinitionArn: string; registered: boolean },
+    definition: DefinitionUse,
     preparedTaskDefinition: TaskDefinition | null,
     sent: Record<string, unknown>,
     containerName: string,
     logs: LogLocation | undefined,
     reader: LogReader | undefined,
+    region: string,
 ): TaskRunResult {
     const container = containerOf(task, containerName);
     return {
@@ -347,6 +384,8 @@ function result(
         clusterArn: task.clusterArn!,
         taskDefinitionArn: task.taskDefinitionArn ?? definition.taskDefinitionArn,
         taskDefinitionRegistered: definition.registered,
+        taskDefinitionUse: definition.use,
+        runRegion: region,
         lastStatus: task.lastStatus ?? "UNKNOWN",
         exitCode: container?.exitCode ?? null,
         stopCode: task.stopCode ?? null,

@@ -3,10 +3,17 @@ import type { RunPorts } from "./ports";
 import { stopReason } from "./activeTasks";
 
 /**
- * `pulumi destroy` (and the old half of a replacement): stops the task if it still runs and
- * deregisters the task definition when this resource registered it and
- * `autoDeregisterTaskDefinition` is on. What is already gone (the task, its cluster, an INACTIVE
- * definition) is not an error.
+ * `pulumi destroy` (and the old half of a replacement): stops the task if it still runs, then lets
+ * go of the task definition.
+ *
+ * - State version 1: this resource's use tag is removed from its managed revision, and the revision
+ *   is deregistered when no other resource uses it (and `autoDeregisterTaskDefinition` is on), so a
+ *   replacement that reuses the revision, or another resource of the same family, keeps it.
+ * - State version 0 (no use tag): the revision is deregistered when this resource registered it and
+ *   `autoDeregisterTaskDefinition` is on, as version 0 did. Version 1 never reuses such an untagged
+ *   revision, so no newer state depends on it.
+ *
+ * What is already gone (the task, its cluster, an INACTIVE definition) is not an error.
  */
 export async function deleteRun(state: TaskRunOutputs, ports: RunPorts): Promise<void> {
     const name = state.__context?.name ?? "task run";
@@ -16,7 +23,13 @@ export async function deleteRun(state: TaskRunOutputs, ports: RunPorts): Promise
         if (outcome === "stopped") say(`Stopped task ${state.taskArn}.`);
     }
     const autoDeregister = state.autoDeregisterTaskDefinition ?? true;
-    if (state.taskDefinitionRegistered && autoDeregister && state.taskDefinitionArn) {
+    if (!state.taskDefinitionRegistered || !state.taskDefinitionArn) return;
+    if (state.taskDefinitionUse) {
+        const outcome = await ports.releaseTaskDefinitionUse(state.taskDefinitionArn, state.taskDefinitionUse, { deregister: autoDeregister });
+        if (outcome === "still-used") say(`Kept task definition ${state.taskDefinitionArn}: another resource still uses it.`);
+        return;
+    }
+    if (autoDeregister) {
         const outcome = await ports.deregisterTaskDefinition(state.taskDefinitionArn);
         if (outcome === "deregistered") say(`Deregistered task definition ${state.taskDefinitionArn}.`);
     }

@@ -1,4 +1,4 @@
-import type { CheckedInputs, TaskRunOutputs, TaskRunResult } from "../types";
+import { STATE_VERSION, type CheckedInputs, type TaskRunOutputs, type TaskRunResult } from "../types";
 import { redactDeep, secretStrings } from "../plan/redact";
 
 /**
@@ -14,6 +14,7 @@ export function toOutputs(inputs: CheckedInputs, result: TaskRunResult): TaskRun
         ...rest,
         ...result,
         logTail: redactDeep(result.logTail, secrets),
+        stateVersion: STATE_VERSION,
     } satisfies TaskRunOutputs;
     return requested === undefined ? outputs : { ...outputs, requestedTaskDefinitionArn: requested };
 }

@@ -20,15 +20,12 @@ export interface LogReader {
  * `delete`, `read`) is written against these ports only; `awsPorts.ts` binds them to the AWS SDK
  * (the run layer's {@link AwsRunServices}, documented there), tests bind them to fakes.
  */
-export type RunPorts = Omit<AwsRunServices, "ensureTaskDefinition" | "openLogStream"> & {
+export type RunPorts = Omit<AwsRunServices, "openLogStream"> & {
     /** The region the AWS clients use. */
     region: string;
     clock: Clock;
     /** Writes a line to the deployment's output. */
     log(line: string): void;
-    /** Reuses the family's latest revision when equal, else registers; `registered` is true only
-     * for the caller that registered it (and so may deregister it). */
-    ensureTaskDefinition(prepared: Parameters<AwsRunServices["ensureTaskDefinition"]>[0]): Promise<{ arn: string; registered: boolean }>;
     /** Opens a reader of a log stream that relays each line to `onLine`. */
     openLogStream(group: string, stream: string, onLine: (line: string) => void): LogReader;
 };

@@ -20,3 +20,23 @@ export function configuredRegion(): string | undefined {
 export async function runRegion(explicit: string | undefined): Promise<string | undefined> {
     return explicit || configuredRegion() || (await resolveRegion());
 }
+
+/** The region in an ECS ARN (`arn:aws:ecs:<region>:...`), if any. */
+export function regionOfArn(arn: unknown): string | undefined {
+    if (typeof arn !== "string") return undefined;
+    const match = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):/.exec(arn);
+    return match?.[1];
+}
+
+/**
+ * The region a recorded run used: `runRegion` (state version 1), else the region its task's or
+ * cluster's ARN names (version 0), else the region its plan was made for. Undefined for a state
+ * that names none (then the configured region applies).
+ */
+export function regionOfState(state: { runRegion?: unknown; taskArn?: unknown; clusterArn?: unknown; taskDefinitionArn?: unknown; plan?: unknown }): string | undefined {
+    if (typeof state.runRegion === "string" && state.runRegion) return state.runRegion;
+    const fromArn = regionOfArn(state.taskArn) ?? regionOfArn(state.clusterArn) ?? regionOfArn(state.taskDefinitionArn);
+    if (fromArn) return fromArn;
+    const planned = (state.plan as { region?: unknown } | undefined)?.region;
+    return typeof planned === "string" && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(planned) ? planned : undefined;
+}

@@ -1,5 +1,7 @@
 /** What a change of inputs means for a run: run again (replace), update in place, or nothing. */
-import type { ResourceContext, TaskRunInputs, TaskRunSpec } from "../types";
+import type { PlannedRun, ResourceContext, TaskRunInputs, TaskRunSpec } from "../types";
+import { INPUTS_HASH_TAG } from "./constants";
+import { planRun } from "./planRun";
 import { taskDefinitionsEqual } from "./equality";
 import { slugifyFamily } from "./family";
 import { isPlainObject, jsonEqual } from "./json";
@@ -17,36 +19,104 @@ export interface RunDiff {
     updates: string[];
 }
 
+/** What {@link diffRun} knows besides the two property bags. */
+export interface DiffContext {
+    /** The region the recorded run used (`regionOfState`); undefined when the state names none. */
+    regionBefore?: string;
+    /** The region a new run would use (the checked plan's); undefined when none is known. */
+    regionAfter?: string;
+}
+
 /**
- * Compares the previous state with the new checked inputs. `olds` is the state: the checked
- * inputs plus the run's result, with the user's `taskDefinitionArn` kept as
+ * Compares the previous state with the new checked inputs by what would run. `olds` is the state:
+ * the checked inputs plus the run's result, with the user's `taskDefinitionArn` kept as
  * `requestedTaskDefinitionArn` (`taskDefinitionArn` there is the ARN that ran). Old inputs
  * (without `taskArn` or `requestedTaskDefinitionArn`) are accepted too.
  *
- * Values are compared after normalization (`resolveSettings`): `env: {}` equals no `env`, a JSON
- * string of customizations equals the same list, a default given explicitly equals the default,
- * object key order does not matter. The inline `taskDefinition`s are compared by preparing both
- * with the new settings and context (`prepareTaskDefinition`) and comparing the results with
- * `taskDefinitionsEqual`, so a change that does not change what is registered is no change.
+ * Both sides are planned (`planRun`) with the recorded run's resource context and region and the
+ * new watch settings, and the plans compared: the task definitions with `taskDefinitionsEqual`,
+ * the RunTask requests as canonical JSON (subnet and security group order, and the run-identity
+ * fields `startedBy` and the inputs-hash tag, left out), plus `triggers`. So a default spelled out,
+ * a reordering, a JSON string of customizations for the same list, or a rename (aliases,
+ * `pulumi stack rename`: a new `__context`) runs nothing; any change to what the task runs or
+ * where replaces, named by the inputs whose normalized values changed (`region` when the
+ * effective region changed; `plan` when only the planned result tells). An input Pulumi does not
+ * know yet (preview) counts as changed. When a side cannot be planned (an old state of another
+ * shape), the normalized inputs are compared instead.
  *
- * Replaces: a change of any input that defines the run (all but the ones below), or of the
- * resource's project, stack or name. Updates: `streamOutput`, `taskStartTimeoutSeconds`,
- * `taskWatchPollInterval`, `autoDeregisterTaskDefinition`, `waitForCompletion`,
- * `failOnNonZeroExit`. An input Pulumi does not know yet (preview) counts as changed. `plan` and
- * the result fields are ignored.
+ * Updates (run nothing): `streamOutput`, `taskStartTimeoutSeconds`, `taskWatchPollInterval`,
+ * `autoDeregisterTaskDefinition`, `waitForCompletion`, `failOnNonZeroExit`, and `__secretKeys`
+ * (an input made secret later: the recorded plan and log tail are redacted again). `plan` and the
+ * result fields are ignored.
  */
-export function diffRun(olds: Record<string, unknown>, news: Record<string, unknown>): RunDiff {
-    const before = resolveSettings(inputsOf(olds, true));
-    const after = resolveSettings(inputsOf(news, false));
+export function diffRun(olds: Record<string, unknown>, news: Record<string, unknown>, ctx: DiffContext = {}): RunDiff {
+    const oldInputs = inputsOf(olds, true);
+    const newInputs = inputsOf(news, false);
+    const before = resolveSettings(oldInputs);
+    const after = resolveSettings(newInputs);
 
     const unknown = (key: keyof TaskRunSpec): boolean => containsUnknown(news[key]);
-    const replaces: string[] = RUN_KEYS.filter((key) => unknown(key) || !sameMeaning(key, before, after));
-    for (const key of ["project", "stack", "name"] as const) {
-        if (before.context[key] !== after.context[key]) replaces.push("__context");
+    const changedKeys: string[] = RUN_KEYS.filter((key) => unknown(key) || !sameMeaning(key, before, after));
+    const regionChanged = ctx.regionBefore !== undefined && ctx.regionAfter !== undefined && ctx.regionBefore !== ctx.regionAfter;
+    if (regionChanged && !changedKeys.includes("region")) changedKeys.push("region");
+
+    let replaces: string[];
+    if (regionChanged || RUN_KEYS.some(unknown)) {
+        replaces = changedKeys;
+    } else {
+        const same = samePlannedRun(oldInputs, newInputs, ctx.regionBefore ?? ctx.regionAfter);
+        replaces = same === undefined ? changedKeys : same ? [] : changedKeys.length > 0 ? changedKeys : ["plan"];
     }
-    const updates = WATCH_KEYS.filter((key) => unknown(key) || !jsonEqual(before[key], after[key]));
-    const uniqueReplaces = [...new Set(replaces)];
-    return { changes: uniqueReplaces.length + updates.length > 0, replaces: uniqueReplaces, updates: [...updates] };
+    const updates: string[] = WATCH_KEYS.filter((key) => unknown(key) || !jsonEqual(before[key], after[key]));
+    if (!jsonEqual([...secretKeysOf(olds)].sort(), [...secretKeysOf(news)].sort())) updates.push("__secretKeys");
+    return { changes: replaces.length + updates.length > 0, replaces, updates };
+}
+
+/** The `__secretKeys` of a property bag. */
+function secretKeysOf(props: Record<string, unknown>): string[] {
+    return Array.isArray(props.__secretKeys) ? props.__secretKeys.filter((k): k is string => typeof k === "string") : [];
+}
+
+/**
+ * Whether the two inputs plan the same run, both planned with the old resource context, `region`
+ * and the new watch settings (a watch setting such as `streamOutput` can shape the definition's
+ * defaults, but changing it runs nothing). Undefined when a side cannot be planned.
+ */
+function samePlannedRun(oldInputs: TaskRunInputs, newInputs: TaskRunInputs, region: string | undefined): boolean | undefined {
+    const context = oldInputs.__context;
+    const watch = Object.fromEntries(WATCH_KEYS.map((key) => [key, newInputs[key]]));
+    let planBefore: PlannedRun;
+    let planAfter: PlannedRun;
+    try {
+        planBefore = planRun({ ...oldInputs, ...watch, __context: context } as TaskRunInputs, { region });
+        planAfter = planRun({ ...newInputs, __context: context }, { region });
+    } catch {
+        return undefined;
+    }
+    if (planBefore.containerName !== planAfter.containerName) return false;
+    const definitionsSame =
+        planBefore.taskDefinition && planAfter.taskDefinition
+            ? taskDefinitionsEqual(planBefore.taskDefinition, planAfter.taskDefinition)
+            : jsonEqual(planBefore.taskDefinition, planAfter.taskDefinition);
+    return (
+        definitionsSame &&
+        jsonEqual(comparableRequest(planBefore.runTaskRequest), comparableRequest(planAfter.runTaskRequest)) &&
+        jsonEqual(oldInputs.triggers ?? null, newInputs.triggers ?? null)
+    );
+}
+
+/** A RunTask request without the run-identity fields, with list orders that do not matter sorted. */
+function comparableRequest(request: Record<string, unknown>): unknown {
+    const copy = JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
+    delete copy.startedBy;
+    if (Array.isArray(copy.tags)) copy.tags = (copy.tags as { key?: string }[]).filter((t) => t.key !== INPUTS_HASH_TAG);
+    const vpc = (copy.networkConfiguration as { awsvpcConfiguration?: Record<string, unknown> } | undefined)?.awsvpcConfiguration;
+    if (vpc) {
+        for (const key of ["subnets", "securityGroups"]) {
+            if (Array.isArray(vpc[key])) vpc[key] = [...(vpc[key] as string[])].sort();
+        }
+    }
+    return copy;
 }
 
 /** The spec inputs of a state or of checked inputs. */

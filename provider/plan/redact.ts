@@ -3,13 +3,17 @@ export const REDACTED = "[secret]";
 
 /**
  * The string leaves of the inputs named secret, longest first: every value that a secret input
- * contributes to a plan or a log line appears there verbatim.
+ * contributes to a plan or a log line appears there verbatim. A string that is JSON of an object
+ * or a list (`taskCustomizations` may be given so) contributes its parsed leaves too, since the
+ * plan holds the parsed values.
  */
 export function secretStrings(inputs: Record<string, unknown>, secretKeys: string[] | undefined): string[] {
     const found: string[] = [];
     const visit = (value: unknown): void => {
         if (typeof value === "string") {
             if (value.length > 0) found.push(value);
+            const parsed = parsedJson(value);
+            if (parsed !== undefined) visit(parsed);
         } else if (typeof value === "number" || typeof value === "boolean") {
             found.push(String(value));
         } else if (Array.isArray(value)) {
@@ -20,6 +24,18 @@ export function secretStrings(inputs: Record<string, unknown>, secretKeys: strin
     };
     for (const key of secretKeys ?? []) visit(inputs[key]);
     return [...new Set(found)].sort((a, b) => b.length - a.length);
+}
+
+/** The value of a string that is JSON of an object or a list; undefined otherwise. */
+function parsedJson(text: string): unknown {
+    const trimmed = text.trim();
+    if (!trimmed.startsWith("{") && !trimmed.startsWith("[")) return undefined;
+    try {
+        const value: unknown = JSON.parse(trimmed);
+        return typeof value === "object" && value !== null ? value : undefined;
+    } catch {
+        return undefined;
+    }
 }
 
 /** Replaces every occurrence of a secret string within a string. */

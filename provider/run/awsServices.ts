@@ -5,7 +5,7 @@
  * - RunTask is retried on transient errors only when the request carries a `clientToken` (the
  *   token makes a repeated request return the original task instead of starting another);
  *   throttling is always retried (a refused request started nothing);
- * - task definitions go through `ensureTaskDefinition` (shared per process);
+ * - task definitions are acquired and released under the ownership rules of `registration.ts`;
  * - watching goes through the process's one task watcher;
  * - clients are the process's per-region clients unless given.
  */
@@ -17,18 +17,22 @@ import {
     DESCRIBE_TASKS_MAX,
     deregisterTaskDefinition,
     describeTaskDefinition,
+    describeTaskDefinitionWithTags,
     describeTasks,
     listTasks,
     registerTaskDefinition,
     runTask,
     stopTask,
+    tagResource,
+    untagResource,
 } from "../aws/ecs";
 import { isThrottling, isTransient } from "../aws/errors";
 import { getLogEvents } from "../aws/logs";
 import { type Clock, realClock, withRetry } from "../aws/retry";
 import { getAwsTaskWatcher } from "./awsWatcher";
 import { LogStreamer } from "./logStream";
-import { type EnsuredTaskDefinition, ensureTaskDefinition, forgetTaskDefinition } from "./registration";
+import type { UseIdentity } from "../plan/ownership";
+import { type AcquiredTaskDefinition, acquireTaskDefinition, recordUse, releaseUse, type RegistrationDeps, type ReleaseOutcome } from "./registration";
 import type { TaskWaiter, WaitOptions } from "./waiting";
 
 /** Options of {@link makeAwsRunServices}. */
@@ -57,10 +61,16 @@ export interface AwsRunServices {
     newClientToken(): string;
     /** DescribeTaskDefinition; null when it does not exist. */
     describeTaskDefinition(id: string): Promise<TaskDefinition | null>;
-    /** Reuses the family's equal latest revision, else registers; shared within the process. */
-    ensureTaskDefinition(prepared: TaskDefinition): Promise<EnsuredTaskDefinition>;
-    /** DeregisterTaskDefinition (what is already gone is no error); the process forgets the ARN. */
+    /** The revision to run for a prepared definition, with this create's use tag on it (see `registration.ts`). */
+    acquireTaskDefinition(prepared: TaskDefinition, identity: UseIdentity, options: { deregisterUnused: boolean }): Promise<AcquiredTaskDefinition>;
+    /** Marks a use as recorded (the create returned). */
+    recordTaskDefinitionUse(arn: string, use: string): Promise<void>;
+    /** Removes a use; deregisters the revision when it was the last (and `deregister` is true). */
+    releaseTaskDefinitionUse(arn: string, use: string, options: { deregister: boolean }): Promise<ReleaseOutcome>;
+    /** DeregisterTaskDefinition (what is already gone is no error): states of version 0 only. */
     deregisterTaskDefinition(arn: string): Promise<"deregistered" | "already-inactive" | "not-found">;
+    /** TagResource of a task. */
+    tagTask(taskArn: string, tags: Record<string, string>): Promise<void>;
     /** The subnets of `vpcId`, else of the default VPC (errors say what to do). */
     findSubnets(vpcId?: string): Promise<string[]>;
     /** RunTask (see the module comment for its retries). */
@@ -93,29 +103,36 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
                 log?.(`${what}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}; attempt ${attempt + 1} in ${delayMs} ms.`),
         });
 
+    const registrationDeps = (): RegistrationDeps => ({
+        describeTaskDefinition: (id) => describeTaskDefinitionWithTags(clients().ecs, id),
+        registerTaskDefinition: (td, tags) => registerTaskDefinition(clients().ecs, td, tags),
+        tagResource: (arn, tags) => tagResource(clients().ecs, arn, tags),
+        untagResource: (arn, keys) => untagResource(clients().ecs, arn, keys),
+        deregisterTaskDefinition: (arn) => deregisterTaskDefinition(clients().ecs, arn),
+        equal: opts.equal,
+        clock,
+        log,
+    });
+
     return {
         newClientToken: () => (require("node:crypto") as typeof import("node:crypto")).randomUUID(),
 
         describeTaskDefinition: (id) => retry(`DescribeTaskDefinition ${id}`, () => describeTaskDefinition(clients().ecs, id)),
 
-        ensureTaskDefinition: (prepared) =>
-            ensureTaskDefinition(
-                {
-                    describeTaskDefinition: (id) => describeTaskDefinition(clients().ecs, id),
-                    registerTaskDefinition: (td) => registerTaskDefinition(clients().ecs, td),
-                    equal: opts.equal,
-                    clock,
-                    log,
-                },
-                prepared,
-                { deadlineMs, scope: opts.region ?? "" },
-            ),
+        acquireTaskDefinition: (prepared, identity, options) =>
+            acquireTaskDefinition(registrationDeps(), prepared, identity, {
+                deadlineMs,
+                scope: `${opts.region ?? ""}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_ENDPOINT_URL_ECS ?? ""}`,
+                deregisterUnused: options.deregisterUnused,
+            }),
 
-        deregisterTaskDefinition: async (arn) => {
-            const outcome = await retry(`DeregisterTaskDefinition ${arn}`, () => deregisterTaskDefinition(clients().ecs, arn));
-            forgetTaskDefinition(arn);
-            return outcome;
-        },
+        recordTaskDefinitionUse: (arn, use) => recordUse(registrationDeps(), arn, use, { deadlineMs }),
+
+        releaseTaskDefinitionUse: (arn, use, options) => releaseUse(registrationDeps(), arn, use, { deadlineMs, deregister: options.deregister }),
+
+        deregisterTaskDefinition: (arn) => retry(`DeregisterTaskDefinition ${arn}`, () => deregisterTaskDefinition(clients().ecs, arn)),
+
+        tagTask: (taskArn, tags) => retry(`TagResource ${taskArn}`, () => tagResource(clients().ecs, taskArn, tags)),
 
         findSubnets: (vpcId) =>
             sharedLookup(`subnets|${opts.region ?? ""}|${vpcId ?? "<default>"}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_ENDPOINT_URL_EC2 ?? ""}`, () =>

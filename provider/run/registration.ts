@@ -1,25 +1,46 @@
 /**
- * Registers a task definition only when needed, once per process for equal definitions.
+ * The task definition a run uses, and its release: registration, reuse and deregistration under
+ * the ownership rules of `plan/ownership.ts` (tags on the revision say which resource instances
+ * use it; only revisions this package registered are reused or deregistered).
+ *
+ * - {@link acquireTaskDefinition}: the family's latest revision when it is managed, ACTIVE and
+ *   equal to the prepared one and has room for one more use tag (the create adds its use, or takes
+ *   over its own interrupted create's pending use); else a new revision, registered with the
+ *   managed tag and the create's use. Pending uses this resource left with other inputs are removed
+ *   on the way (and the revision deregistered when that was its last use).
+ * - {@link recordUse}: the use becomes `recorded` once the create returns.
+ * - {@link releaseUse}: delete, or a failed create, removes its use and deregisters the revision
+ *   when no use is left.
  *
  * RegisterTaskDefinition is rate limited, and concurrent registrations of one family fail with
- * "Too many concurrent attempts to create a new revision of the specified family". A stack with
- * many runs of one definition would register it many times; instead, the family's latest ACTIVE
- * revision is reused when it is equal, concurrent callers needing an equal definition share one
- * request, and the answer is remembered for the life of the process.
- *
- * The memory lives on `globalThis` as plain objects (closure serialization must not capture a
- * module-level `Map`).
+ * "Too many concurrent attempts to create a new revision of the specified family": concurrent
+ * creates of this process that need an equal new revision share one RegisterTaskDefinition (each
+ * then adds its own use). The in-flight table lives on `globalThis` as a plain object (closure
+ * serialization must not capture a module-level `Map`).
  */
-import { describeAwsError, isConcurrentRevisionError, isThrottling, isTransient } from "../aws/errors";
+import { describeAwsError, isConcurrentRevisionError, isTagLimitError, isThrottling, isTransient } from "../aws/errors";
 import { type Clock, withRetry } from "../aws/retry";
+import { isManaged, MANAGED_TAG, planUse, USE_PENDING, USE_RECORDED, usesOf, type UseIdentity } from "../plan/ownership";
 import type { TaskDefinition } from "../types";
 
-/** What {@link ensureTaskDefinition} needs. */
+/** A revision as DescribeTaskDefinition (with `include: ["TAGS"]`) returns it. */
+export interface DescribedRevision {
+    taskDefinition: TaskDefinition;
+    tags: Record<string, string>;
+}
+
+/** What registration needs of AWS. */
 export interface RegistrationDeps {
-    /** DescribeTaskDefinition of a family (its latest ACTIVE revision) or ARN; null when none. */
-    describeTaskDefinition(id: string): Promise<TaskDefinition | null>;
-    /** RegisterTaskDefinition. */
-    registerTaskDefinition(td: TaskDefinition): Promise<{ arn: string; taskDefinition: TaskDefinition }>;
+    /** DescribeTaskDefinition with tags of a family (its latest ACTIVE revision) or ARN; null when none. */
+    describeTaskDefinition(id: string): Promise<DescribedRevision | null>;
+    /** RegisterTaskDefinition with tags. */
+    registerTaskDefinition(td: TaskDefinition, tags: Record<string, string>): Promise<{ arn: string; taskDefinition: TaskDefinition }>;
+    /** TagResource of a revision. */
+    tagResource(arn: string, tags: Record<string, string>): Promise<void>;
+    /** UntagResource of a revision; what is gone is no error. */
+    untagResource(arn: string, keys: string[]): Promise<unknown>;
+    /** DeregisterTaskDefinition; what is gone is no error. */
+    deregisterTaskDefinition(arn: string): Promise<"deregistered" | "already-inactive" | "not-found">;
     /** Whether a registered definition is equal to a prepared one (the plan layer's equality). */
     equal(registered: TaskDefinition, prepared: TaskDefinition): boolean;
     clock: Clock;
@@ -27,29 +48,31 @@ export interface RegistrationDeps {
     log?: (line: string) => void;
 }
 
-/** How the definition was obtained: registered by this call, the family's equal latest revision,
- * the answer of an equal call of this process (in flight or earlier). */
-export type EnsureSource = "registered" | "reused-latest" | "shared";
+/** How the revision was obtained. */
+export type AcquireSource = "registered" | "reused" | "adopted" | "shared";
 
-/** The answer of {@link ensureTaskDefinition}. */
-export interface EnsuredTaskDefinition {
+/** The answer of {@link acquireTaskDefinition}. */
+export interface AcquiredTaskDefinition {
     arn: string;
-    /** True only for the call that registered the revision (so that only its owner deregisters it). */
-    registered: boolean;
-    /** The definition as AWS describes it. */
-    taskDefinition: TaskDefinition;
-    source: EnsureSource;
+    /** The use tag this create holds on the revision (record it in state; release it on delete). */
+    use: string;
+    /** Registered by this call, reused (another use added), adopted (this resource's interrupted
+     * create's pending use taken over), or shared (an equal registration of this process in flight). */
+    source: AcquireSource;
 }
 
-interface Outcome {
-    arn: string;
-    taskDefinition: TaskDefinition;
-    registered: boolean;
+/** Options of {@link acquireTaskDefinition}. */
+export interface AcquireOptions {
+    /** How long (ms) retries of each call may go on. */
+    deadlineMs: number;
+    /** What else makes definitions distinct in this process (the region and endpoint). Default: `""`. */
+    scope?: string;
+    /** Whether a revision left without use may be deregistered (`autoDeregisterTaskDefinition`). Default: true. */
+    deregisterUnused?: boolean;
 }
 
 interface RegistrationMemory {
-    done: Record<string, Outcome>;
-    inFlight: Record<string, Promise<Outcome>>;
+    inFlight: Record<string, Promise<{ arn: string }>>;
 }
 
 const MEMORY_KEY = "__ecsTaskRun.registrations";
@@ -58,7 +81,7 @@ function memory(): RegistrationMemory {
     const g = globalThis as unknown as Record<string, RegistrationMemory | undefined>;
     let m = g[MEMORY_KEY];
     if (!m) {
-        m = { done: {}, inFlight: {} };
+        m = { inFlight: {} };
         g[MEMORY_KEY] = m;
     }
     return m;
@@ -81,87 +104,152 @@ export function canonicalJson(value: unknown): string {
     return JSON.stringify(norm(value)) ?? "null";
 }
 
-/** Whether a RegisterTaskDefinition or DescribeTaskDefinition error may go away on a later attempt. */
+/** Whether a registration call's error may go away on a later attempt. */
 export function isRegistrationRetryable(err: unknown): boolean {
     return isConcurrentRevisionError(err) || isThrottling(err) || isTransient(err);
 }
 
-/**
- * The task definition to run for `prepared`: the family's latest ACTIVE revision when
- * `deps.equal(latest, prepared)`, else a newly registered revision. Calls of this process for an
- * equal prepared definition (same canonical JSON and `opts.scope`) share one in-flight request,
- * and its answer is remembered; failures are not remembered. Throttling, transient errors and
- * "Too many concurrent attempts to create a new revision" are retried with backoff until
- * `opts.deadlineMs` (see `withRetry`); other errors fail at once.
- *
- * @param prepared - a RegisterTaskDefinition input; `family` is required.
- * @param opts.deadlineMs - how long (ms) retries of each call may go on.
- * @param opts.scope - what else makes definitions distinct, e.g. the region (and account): the
- *   same definition in two regions is two revisions. Default: `""`.
- */
-export async function ensureTaskDefinition(
-    deps: RegistrationDeps,
-    prepared: TaskDefinition,
-    opts: { deadlineMs: number; scope?: string },
-): Promise<EnsuredTaskDefinition> {
-    const family = prepared.family;
-    if (!family) throw new Error("ensureTaskDefinition: the prepared task definition has no `family`");
-    const key = `${opts.scope ?? ""}\u0000${canonicalJson(prepared)}`;
-    const mem = memory();
-    const known = mem.done[key];
-    if (known) {
-        deps.log?.(`Task definition ${known.arn} was already ensured in this process: reusing it.`);
-        return { arn: known.arn, taskDefinition: known.taskDefinition, registered: false, source: "shared" };
-    }
-    const pending = mem.inFlight[key] as Promise<Outcome> | undefined;
-    if (pending !== undefined) {
-        const shared = await pending;
-        return { arn: shared.arn, taskDefinition: shared.taskDefinition, registered: false, source: "shared" };
-    }
-    const work = resolveDefinition(deps, prepared, family, opts.deadlineMs);
-    mem.inFlight[key] = work;
-    try {
-        const outcome = await work;
-        mem.done[key] = outcome;
-        return { ...outcome, source: outcome.registered ? "registered" : "reused-latest" };
-    } finally {
-        delete mem.inFlight[key];
-    }
-}
-
-async function resolveDefinition(deps: RegistrationDeps, prepared: TaskDefinition, family: string, deadlineMs: number): Promise<Outcome> {
-    const retry = <T>(what: string, action: string, fn: () => Promise<T>): Promise<T> =>
+function retrying(deps: RegistrationDeps, deadlineMs: number) {
+    return <T>(what: string, action: string, fn: () => Promise<T>): Promise<T> =>
         withRetry(fn, {
             what,
             deadlineMs,
             clock: deps.clock,
             isRetryable: isRegistrationRetryable,
-            onRetry: (err, attempt, delayMs) =>
-                deps.log?.(`${describeAwsError(err, what, action)} Attempt ${attempt + 1} in ${delayMs} ms.`),
+            onRetry: (err, attempt, delayMs) => deps.log?.(`${describeAwsError(err, what, action)} Attempt ${attempt + 1} in ${delayMs} ms.`),
         });
-    const latest = await retry(`DescribeTaskDefinition of family ${family}`, "ecs:DescribeTaskDefinition", () => deps.describeTaskDefinition(family));
-    if (latest && (latest.status === undefined || latest.status === "ACTIVE") && deps.equal(latest, prepared)) {
-        const arn = latest.taskDefinitionArn;
-        if (typeof arn === "string" && arn) {
-            deps.log?.(`Reusing task definition ${arn}: it equals the prepared one.`);
-            return { arn, taskDefinition: latest, registered: false };
-        }
-    }
-    const out = await retry(`RegisterTaskDefinition of family ${family}`, "ecs:RegisterTaskDefinition", () => deps.registerTaskDefinition(prepared));
-    deps.log?.(`Registered task definition ${out.arn}.`);
-    return { arn: out.arn, taskDefinition: out.taskDefinition, registered: true };
 }
 
 /**
- * Forgets what this process remembers about `arn` (call it after deregistering `arn`, so that an
- * equal definition is registered again rather than an inactive revision being run).
+ * The revision to run for `prepared` (a RegisterTaskDefinition input with a `family`), with this
+ * create's use tag on it. See the module comment.
  */
-export function forgetTaskDefinition(arn: string): void {
-    const mem = memory();
-    for (const key of Object.keys(mem.done)) if (mem.done[key].arn === arn) delete mem.done[key];
+export async function acquireTaskDefinition(
+    deps: RegistrationDeps,
+    prepared: TaskDefinition,
+    identity: UseIdentity,
+    opts: AcquireOptions,
+): Promise<AcquiredTaskDefinition> {
+    const family = prepared.family;
+    if (!family) throw new Error("acquireTaskDefinition: the prepared task definition has no `family`");
+    const retry = retrying(deps, opts.deadlineMs);
+    const latest = await retry(`DescribeTaskDefinition of family ${family}`, "ecs:DescribeTaskDefinition", () => deps.describeTaskDefinition(family));
+    const latestArn = latest?.taskDefinition.taskDefinitionArn;
+    if (latest && typeof latestArn === "string" && isManaged(latest.tags) && isActive(latest.taskDefinition)) {
+        const use = planUse(latest.tags, identity);
+        if (use.stale.length > 0) {
+            deps.log?.(`Removing ${use.stale.length} use(s) of ${latestArn} left by an interrupted run of this resource.`);
+            await retry(`UntagResource ${latestArn}`, "ecs:UntagResource", () => deps.untagResource(latestArn, use.stale));
+        }
+        if (deps.equal(latest.taskDefinition, prepared) && use.fits) {
+            const added = use.adopted || (await addUse(deps, retry, latestArn, use.key));
+            if (added && (await stillActive(deps, retry, latestArn))) {
+                deps.log?.(
+                    use.adopted
+                        ? `Reusing task definition ${latestArn}, which an interrupted run of this resource registered.`
+                        : `Reusing task definition ${latestArn}: it equals the prepared one.`,
+                );
+                return { arn: latestArn, use: use.key, source: use.adopted ? "adopted" : "reused" };
+            }
+        } else if (use.stale.length > 0 && opts.deregisterUnused !== false) {
+            await deregisterIfUnused(deps, retry, latestArn);
+        }
+    }
+    return registerShared(deps, retry, prepared, identity, opts);
 }
 
-/** Forgets everything remembered (tests). */
+/** A new revision with this create's use; concurrent equal registrations of the process share one. */
+async function registerShared(
+    deps: RegistrationDeps,
+    retry: ReturnType<typeof retrying>,
+    prepared: TaskDefinition,
+    identity: UseIdentity,
+    opts: AcquireOptions,
+): Promise<AcquiredTaskDefinition> {
+    const use = planUse({}, identity).key;
+    const key = `${opts.scope ?? ""}\u0000${canonicalJson(prepared)}`;
+    const mem = memory();
+    const pending = mem.inFlight[key] as Promise<{ arn: string }> | undefined;
+    if (pending !== undefined) {
+        const shared = await pending.catch(() => undefined);
+        if (shared && (await addUse(deps, retry, shared.arn, use))) return { arn: shared.arn, use, source: "shared" };
+        return registerOwn(deps, retry, prepared, use);
+    }
+    const work = registerOwn(deps, retry, prepared, use);
+    mem.inFlight[key] = work;
+    try {
+        return await work;
+    } finally {
+        if (mem.inFlight[key] === work) delete mem.inFlight[key];
+    }
+}
+
+async function registerOwn(deps: RegistrationDeps, retry: ReturnType<typeof retrying>, prepared: TaskDefinition, use: string): Promise<AcquiredTaskDefinition> {
+    const family = String(prepared.family);
+    const out = await retry(`RegisterTaskDefinition of family ${family}`, "ecs:RegisterTaskDefinition", () =>
+        deps.registerTaskDefinition(prepared, { [MANAGED_TAG]: "true", [use]: USE_PENDING }),
+    );
+    deps.log?.(`Registered task definition ${out.arn}.`);
+    return { arn: out.arn, use, source: "registered" };
+}
+
+/** Adds a pending use; false when the revision has no room for another tag. */
+async function addUse(deps: RegistrationDeps, retry: ReturnType<typeof retrying>, arn: string, use: string): Promise<boolean> {
+    try {
+        await retry(`TagResource ${arn}`, "ecs:TagResource", () => deps.tagResource(arn, { [use]: USE_PENDING }));
+        return true;
+    } catch (err) {
+        if (isTagLimitError(err)) return false;
+        throw err;
+    }
+}
+
+/** After adding a use: whether the revision is still ACTIVE (a concurrent delete of its last other
+ * user may have deregistered it in between). */
+async function stillActive(deps: RegistrationDeps, retry: ReturnType<typeof retrying>, arn: string): Promise<boolean> {
+    const now = await retry(`DescribeTaskDefinition ${arn}`, "ecs:DescribeTaskDefinition", () => deps.describeTaskDefinition(arn));
+    return now !== null && isActive(now.taskDefinition);
+}
+
+function isActive(td: TaskDefinition): boolean {
+    return td.status === undefined || td.status === "ACTIVE";
+}
+
+/** Marks a use as recorded in state (the create returned). */
+export async function recordUse(deps: RegistrationDeps, arn: string, use: string, opts: { deadlineMs: number }): Promise<void> {
+    const retry = retrying(deps, opts.deadlineMs);
+    await retry(`TagResource ${arn}`, "ecs:TagResource", () => deps.tagResource(arn, { [use]: USE_RECORDED }));
+}
+
+/** What {@link releaseUse} did to the revision. */
+export type ReleaseOutcome = "deregistered" | "still-used" | "kept" | "gone";
+
+/**
+ * Removes the use `use` from `arn`, then deregisters the revision when it is managed, ACTIVE and
+ * has no use left, unless `opts.deregister` is false (then it is `"kept"`).
+ */
+export async function releaseUse(
+    deps: RegistrationDeps,
+    arn: string,
+    use: string,
+    opts: { deadlineMs: number; deregister: boolean },
+): Promise<ReleaseOutcome> {
+    const retry = retrying(deps, opts.deadlineMs);
+    await retry(`UntagResource ${arn}`, "ecs:UntagResource", () => deps.untagResource(arn, [use]));
+    if (!opts.deregister) return "kept";
+    return deregisterIfUnused(deps, retry, arn);
+}
+
+async function deregisterIfUnused(deps: RegistrationDeps, retry: ReturnType<typeof retrying>, arn: string): Promise<ReleaseOutcome> {
+    const now = await retry(`DescribeTaskDefinition ${arn}`, "ecs:DescribeTaskDefinition", () => deps.describeTaskDefinition(arn));
+    if (!now || !isActive(now.taskDefinition)) return "gone";
+    if (!isManaged(now.tags) || Object.keys(usesOf(now.tags)).length > 0) return "still-used";
+    const outcome = await retry(`DeregisterTaskDefinition ${arn}`, "ecs:DeregisterTaskDefinition", () => deps.deregisterTaskDefinition(arn));
+    if (outcome === "deregistered") deps.log?.(`Deregistered task definition ${arn}: no resource uses it any more.`);
+    return outcome === "deregistered" ? "deregistered" : "gone";
+}
+
+/** Forgets registrations in flight (tests). */
 export function resetRegistrationMemory(): void {
     delete (globalThis as unknown as Record<string, unknown>)[MEMORY_KEY];
 }

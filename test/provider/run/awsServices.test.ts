@@ -12,6 +12,7 @@ import {
     ServerException,
     StopTaskCommand,
     type Task,
+    UntagResourceCommand,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import type { RunPorts } from "../../../provider/lifecycle/ports";
@@ -84,18 +85,26 @@ describe("run/awsServices", () => {
         );
     });
 
-    it("ensures a definition through the registration layer and forgets it once deregistered", async () => {
+    it("acquires a definition through the registration layer with its ownership tags, and releases it", async () => {
         const { services, ecs, clock } = setup();
-        ecs.on(DescribeTaskDefinitionCommand).rejects(new ClientException({ message: "Unable to describe task definition.", ...meta }));
-        let revision = 0;
-        ecs.on(RegisterTaskDefinitionCommand).callsFake(() => ({ taskDefinition: { family: "web", taskDefinitionArn: `arn:td/web:${++revision}` } }));
+        ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: "web" }).rejects(new ClientException({ message: "Unable to describe task definition.", ...meta }));
+        ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { family: "web", taskDefinitionArn: "arn:td/web:1" } });
+        ecs.on(UntagResourceCommand).resolves({});
+        ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: "arn:td/web:1", include: ["TAGS"] }).resolves({
+            taskDefinition: { family: "web", taskDefinitionArn: "arn:td/web:1", status: "ACTIVE" },
+            tags: [{ key: "ecs-task-run:managed", value: "true" }],
+        });
         ecs.on(DeregisterTaskDefinitionCommand).resolves({});
-        const a = await clock.run(services.ensureTaskDefinition({ family: "web" }));
-        const b = await clock.run(services.ensureTaskDefinition({ family: "web" }));
-        assert.deepEqual([a.arn, a.registered, b.arn, b.registered], ["arn:td/web:1", true, "arn:td/web:1", false]);
-        assert.equal(await clock.run(services.deregisterTaskDefinition(a.arn)), "deregistered");
-        const c = await clock.run(services.ensureTaskDefinition({ family: "web" }));
-        assert.deepEqual([c.arn, c.registered], ["arn:td/web:2", true]);
+        const identity = { startedBy: `etr-${"a".repeat(32)}`, inputsHash: "b".repeat(32) };
+        const a = await clock.run(services.acquireTaskDefinition({ family: "web" }, identity, { deregisterUnused: true }));
+        assert.deepEqual(a, { arn: "arn:td/web:1", use: `ecs-task-run:use:${"a".repeat(16)}.${"b".repeat(12)}.0`, source: "registered" });
+        assert.deepEqual(ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input.tags, [
+            { key: "ecs-task-run:managed", value: "true" },
+            { key: a.use, value: "pending" },
+        ]);
+        assert.equal(await clock.run(services.releaseTaskDefinitionUse(a.arn, a.use, { deregister: true })), "deregistered");
+        assert.deepEqual(ecs.commandCalls(UntagResourceCommand)[0].args[0].input, { resourceArn: "arn:td/web:1", tagKeys: [a.use] });
+        assert.equal(ecs.commandCalls(DeregisterTaskDefinitionCommand).length, 1);
     });
 
     it("stopTask is retried on throttling; waitForTask uses the given watcher", async () => {

@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
-import { AccessDeniedException, ClientException } from "@aws-sdk/client-ecs";
+import { AccessDeniedException, ClientException, InvalidParameterException } from "@aws-sdk/client-ecs";
 import { ThrottlingException } from "@aws-sdk/client-cloudwatch-logs";
 import { isRetryExhaustedError } from "../../../provider/aws/errors";
+import { MANAGED_TAG, useTagKey, type UseIdentity } from "../../../provider/plan/ownership";
 import {
+    acquireTaskDefinition,
     canonicalJson,
-    ensureTaskDefinition,
-    forgetTaskDefinition,
+    recordUse,
+    releaseUse,
     type RegistrationDeps,
     resetRegistrationMemory,
 } from "../../../provider/run/registration";
@@ -23,20 +25,31 @@ const prepared = (image = "alpine:3"): TaskDefinition => ({
     memory: "512",
 });
 
-/** A family registry: revisions registered so far; `equal` compares images (the plan layer's job). */
+const HASH = "0123456789abcdef0123456789abcdef";
+/** The identity of resource number `n` (its startedBy) with inputs hash `hash`. */
+const who = (n: number, hash = HASH): UseIdentity => ({ startedBy: `etr-${String(n).padStart(16, "0")}${"0".repeat(16)}`, inputsHash: hash });
+const OPTS = { deadlineMs: 60_000 };
+
+interface Revision {
+    td: TaskDefinition;
+    tags: Record<string, string>;
+}
+
+/** A family registry with tags (ECS's 50-tag limit enforced); `equal` compares images (the plan layer's job). */
 function fakeEcs(clock: FakeClock) {
-    const revisions: TaskDefinition[] = [];
-    const calls = { describe: 0, register: 0 };
+    const revisions: Revision[] = [];
+    const calls = { describe: 0, register: 0, tag: 0, untag: 0, deregister: 0 };
     const failRegister: unknown[] = [];
+    const byArn = (arn: string) => revisions.find((r) => r.td.taskDefinitionArn === arn);
     const deps: RegistrationDeps = {
         clock,
         describeTaskDefinition: async (id) => {
             calls.describe++;
             await clock.sleep(10);
-            const active = revisions.filter((r) => r.family === id && r.status === "ACTIVE");
-            return active.at(-1) ?? null;
+            const found = id.startsWith("arn:") ? byArn(id) : revisions.filter((r) => r.td.family === id && r.td.status === "ACTIVE").at(-1);
+            return found ? { taskDefinition: { ...found.td }, tags: { ...found.tags } } : null;
         },
-        registerTaskDefinition: async (td) => {
+        registerTaskDefinition: async (td, tags) => {
             calls.register++;
             await clock.sleep(50);
             const err = failRegister.shift();
@@ -44,64 +57,150 @@ function fakeEcs(clock: FakeClock) {
             const revision = revisions.length + 1;
             const arn = `arn:aws:ecs:us-east-1:123456789012:task-definition/${td.family}:${revision}`;
             const registered = { ...td, taskDefinitionArn: arn, revision, status: "ACTIVE" };
-            revisions.push(registered);
+            revisions.push({ td: registered, tags: { ...tags } });
             return { arn, taskDefinition: registered };
+        },
+        tagResource: async (arn, tags) => {
+            calls.tag++;
+            const r = byArn(arn)!;
+            const next = { ...r.tags, ...tags };
+            if (Object.keys(next).length > 50) throw new InvalidParameterException({ message: "The number of tags exceeds the limit of 50.", ...meta });
+            r.tags = next;
+        },
+        untagResource: async (arn, keys) => {
+            calls.untag++;
+            const r = byArn(arn);
+            if (r) for (const k of keys) delete r.tags[k];
+        },
+        deregisterTaskDefinition: async (arn) => {
+            calls.deregister++;
+            const r = byArn(arn);
+            if (!r) return "not-found";
+            if (r.td.status === "INACTIVE") return "already-inactive";
+            r.td.status = "INACTIVE";
+            return "deregistered";
         },
         equal: (a, b) => a.containerDefinitions?.[0]?.image === b.containerDefinitions?.[0]?.image,
     };
     return { deps, revisions, calls, failRegister };
 }
 
-describe("run/registration ensureTaskDefinition", () => {
+describe("run/registration: acquire, record and release task definitions under ownership tags", () => {
     beforeEach(() => resetRegistrationMemory());
     after(() => resetRegistrationMemory());
 
-    it("20 concurrent calls for an equal definition make one register call", async () => {
+    it("registers a managed revision carrying the create's pending use; recording makes it recorded", async () => {
         const clock = new FakeClock(0);
         const ecs = fakeEcs(clock);
-        const all = Promise.all(Array.from({ length: 20 }, () => ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 60_000 })));
+        const a = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+        assert.deepEqual(a, { arn: "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1", use: useTagKey(who(1), 0), source: "registered" });
+        assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true", [a.use]: "pending" });
+        await clock.run(recordUse(ecs.deps, a.arn, a.use, OPTS));
+        assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true", [a.use]: "recorded" });
+    });
+
+    it("20 concurrent creates of an equal definition make one register call, each with its own use", async () => {
+        const clock = new FakeClock(0);
+        const ecs = fakeEcs(clock);
+        const all = Promise.all(Array.from({ length: 20 }, (_, i) => acquireTaskDefinition(ecs.deps, prepared(), who(i), OPTS)));
         const results = await clock.run(all);
         assert.equal(ecs.calls.register, 1);
-        assert.equal(ecs.calls.describe, 1);
         assert.ok(results.every((r) => r.arn.endsWith("web:1")));
-        assert.deepEqual(
-            results.map((r) => r.registered),
-            [true, ...Array<boolean>(19).fill(false)],
-        );
         assert.deepEqual(
             results.map((r) => r.source),
             ["registered", ...Array<string>(19).fill("shared")],
         );
-        // Remembered in the process: a later call makes no call at all.
-        const later = await clock.run(ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 60_000 }));
-        assert.equal(later.arn, results[0].arn);
-        assert.equal(later.registered, false);
-        assert.equal(ecs.calls.describe + ecs.calls.register, 2);
+        assert.equal(Object.keys(ecs.revisions[0].tags).length, 21, "the managed tag and 20 uses");
+        assert.deepEqual(new Set(results.map((r) => r.use)).size, 20);
     });
 
-    it("reuses the family's latest ACTIVE revision when it is equal: no register call", async () => {
+    it("reuses the family's latest revision only when it is managed, ACTIVE and equal", async () => {
         const clock = new FakeClock(0);
         const ecs = fakeEcs(clock);
-        ecs.revisions.push({ ...prepared(), taskDefinitionArn: "arn:aws:ecs:us-east-1:1:task-definition/web:7", revision: 7, status: "ACTIVE" });
-        const r = await clock.run(ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 60_000 }));
-        assert.equal(ecs.calls.register, 0);
-        assert.deepEqual([r.arn, r.registered, r.source], ["arn:aws:ecs:us-east-1:1:task-definition/web:7", false, "reused-latest"]);
+        const first = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+        const second = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(2), OPTS));
+        assert.deepEqual([second.arn, second.source], [first.arn, "reused"]);
+        // Not managed (registered by someone else): never reused, never tagged.
+        ecs.revisions.push({ td: { ...prepared(), taskDefinitionArn: "arn:aws:ecs:us-east-1:1:task-definition/web:9", status: "ACTIVE" }, tags: {} });
+        const third = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(3), OPTS));
+        assert.equal(third.source, "registered");
+        assert.deepEqual(ecs.revisions[1].tags, {});
+        // Not equal: registered.
+        const other = await clock.run(acquireTaskDefinition(ecs.deps, prepared("alpine:4"), who(4), OPTS));
+        assert.equal(other.source, "registered");
     });
 
-    it("registers when the latest revision differs, and keeps distinct definitions and scopes apart", async () => {
+    it("replacement with the same inputs (`--replace`): the new create takes the next generation, so the old delete keeps the revision", async () => {
         const clock = new FakeClock(0);
         const ecs = fakeEcs(clock);
-        ecs.revisions.push({ ...prepared("alpine:2"), taskDefinitionArn: "arn:x:web:1", revision: 1, status: "ACTIVE" });
-        const [a, b, c] = await clock.run(
-            Promise.all([
-                ensureTaskDefinition(ecs.deps, prepared("alpine:3"), { deadlineMs: 60_000 }),
-                ensureTaskDefinition(ecs.deps, prepared("alpine:4"), { deadlineMs: 60_000 }),
-                ensureTaskDefinition(ecs.deps, prepared("alpine:3"), { deadlineMs: 60_000, scope: "eu-west-1" }),
-            ]),
-        );
-        assert.equal(ecs.calls.register, 3);
-        assert.ok(a.registered && b.registered && c.registered);
-        assert.notEqual(a.arn, b.arn);
+        const old = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+        await clock.run(recordUse(ecs.deps, old.arn, old.use, OPTS));
+        const replacement = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+        assert.deepEqual([replacement.arn, replacement.use, replacement.source], [old.arn, useTagKey(who(1), 1), "reused"]);
+        await clock.run(recordUse(ecs.deps, replacement.arn, replacement.use, OPTS));
+        assert.equal(await clock.run(releaseUse(ecs.deps, old.arn, old.use, { ...OPTS, deregister: true })), "still-used");
+        assert.equal(ecs.revisions[0].td.status, "ACTIVE");
+        assert.equal(await clock.run(releaseUse(ecs.deps, replacement.arn, replacement.use, { ...OPTS, deregister: true })), "deregistered");
+        assert.equal(ecs.revisions[0].td.status, "INACTIVE");
+    });
+
+    it("a killed create's pending use is taken over by the next create of the same resource and inputs", async () => {
+        const clock = new FakeClock(0);
+        const ecs = fakeEcs(clock);
+        const killed = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS)); // never recorded
+        const next = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+        assert.deepEqual([next.arn, next.use, next.source], [killed.arn, killed.use, "adopted"]);
+        assert.equal(ecs.calls.register, 1);
+        assert.equal(await clock.run(releaseUse(ecs.deps, next.arn, next.use, { ...OPTS, deregister: true })), "deregistered");
+    });
+
+    it("a killed create's pending use with other inputs is removed, and its revision deregistered when that was its last use", async () => {
+        const clock = new FakeClock(0);
+        const ecs = fakeEcs(clock);
+        const killed = await clock.run(acquireTaskDefinition(ecs.deps, prepared("alpine:2"), who(1, "f".repeat(32)), OPTS));
+        const next = await clock.run(acquireTaskDefinition(ecs.deps, prepared("alpine:3"), who(1), OPTS));
+        assert.equal(next.source, "registered");
+        assert.equal(ecs.revisions[0].td.status, "INACTIVE", `${killed.arn} deregistered`);
+        assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true" });
+        // Another resource's pending use is not this resource's to remove.
+        const ecs2 = fakeEcs(clock);
+        await clock.run(acquireTaskDefinition(ecs2.deps, prepared("alpine:2"), who(2), OPTS));
+        await clock.run(acquireTaskDefinition(ecs2.deps, prepared("alpine:3"), who(1), OPTS));
+        assert.equal(ecs2.revisions[0].td.status, "ACTIVE");
+    });
+
+    it("a revision with no room for another use tag (ECS's 50) is not reused: an equal one is registered", async () => {
+        const clock = new FakeClock(0);
+        const ecs = fakeEcs(clock);
+        for (let i = 0; i < 49; i++) await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(i), OPTS));
+        assert.equal(Object.keys(ecs.revisions[0].tags).length, 50);
+        const more = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(99), OPTS));
+        assert.deepEqual([more.arn.endsWith("web:2"), more.source], [true, "registered"]);
+    });
+
+    it("release with deregister false keeps the revision; a revision not managed is never deregistered", async () => {
+        const clock = new FakeClock(0);
+        const ecs = fakeEcs(clock);
+        const a = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+        assert.equal(await clock.run(releaseUse(ecs.deps, a.arn, a.use, { ...OPTS, deregister: false })), "kept");
+        assert.equal(ecs.revisions[0].td.status, "ACTIVE");
+        ecs.revisions[0].tags = {};
+        assert.equal(await clock.run(releaseUse(ecs.deps, a.arn, a.use, { ...OPTS, deregister: true })), "still-used");
+        assert.equal(ecs.calls.deregister, 0);
+    });
+
+    it("a revision deregistered between the reuse decision and the use tag is not run: another is registered", async () => {
+        const clock = new FakeClock(0);
+        const ecs = fakeEcs(clock);
+        const a = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+        const tag = ecs.deps.tagResource;
+        ecs.deps.tagResource = async (arn, tags) => {
+            await tag(arn, tags);
+            ecs.revisions[0].td.status = "INACTIVE"; // a concurrent delete of its last other user
+        };
+        const b = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(2), OPTS));
+        assert.notEqual(b.arn, a.arn);
+        assert.equal(b.source, "registered");
     });
 
     it("retries the concurrent-revision ClientException and throttling with backoff", async () => {
@@ -110,59 +209,45 @@ describe("run/registration ensureTaskDefinition", () => {
         const logs: string[] = [];
         ecs.deps.log = (l) => logs.push(l);
         ecs.failRegister.push(concurrentRevision(), new ThrottlingException({ message: "Rate exceeded", ...meta }), concurrentRevision());
-        const r = await clock.run(ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 60_000 }));
+        const r = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
         assert.equal(ecs.calls.register, 4);
-        assert.ok(r.registered);
+        assert.equal(r.source, "registered");
         const retries = logs.filter((l) => /Attempt \d in \d+ ms/.test(l));
         assert.equal(retries.length, 3);
         assert.match(retries[0], /RegisterTaskDefinition of family web failed: ClientException: Too many concurrent attempts/);
     });
 
-    it("gives up at the deadline, shares the failure with joiners, and does not remember it", async () => {
+    it("gives up at the deadline; a joiner of the failed registration tries on its own", async () => {
         const clock = new FakeClock(0);
         const ecs = fakeEcs(clock);
         for (let i = 0; i < 1000; i++) ecs.failRegister.push(concurrentRevision());
-        const a = ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 10_000 });
-        const b = ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 10_000 });
-        const both = Promise.allSettled([a, b]);
-        const [ra, rb] = await clock.run(both);
-        assert.equal(ra.status, "rejected");
-        assert.equal(rb.status, "rejected");
+        const a = acquireTaskDefinition(ecs.deps, prepared(), who(1), { deadlineMs: 10_000 });
+        const b = acquireTaskDefinition(ecs.deps, prepared(), who(2), { deadlineMs: 10_000 });
+        const [ra, rb] = await clock.run(Promise.allSettled([a, b]));
         assert.ok(ra.status === "rejected" && isRetryExhaustedError(ra.reason));
         assert.match(String((ra as PromiseRejectedResult).reason), /RegisterTaskDefinition of family web: gave up after \d+ attempts over 1\d\.\d s/);
+        assert.equal(rb.status, "rejected");
         ecs.failRegister.length = 0;
-        const again = await clock.run(ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 10_000 }));
-        assert.ok(again.registered);
+        const again = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), { deadlineMs: 10_000 }));
+        assert.equal(again.source, "registered");
     });
 
     it("fails at once on access denied", async () => {
         const clock = new FakeClock(0);
         const ecs = fakeEcs(clock);
         ecs.failRegister.push(new AccessDeniedException({ message: "not authorized to perform: ecs:RegisterTaskDefinition", $metadata: { httpStatusCode: 403 } }));
-        await assert.rejects(clock.run(ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 60_000 })), AccessDeniedException);
+        await assert.rejects(clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS)), AccessDeniedException);
         assert.equal(ecs.calls.register, 1);
     });
 
-    it("forgetTaskDefinition makes the next call look again (after a deregistration)", async () => {
+    it("requires a family; the in-flight table lives on globalThis as a plain object and empties", async () => {
         const clock = new FakeClock(0);
         const ecs = fakeEcs(clock);
-        const first = await clock.run(ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 60_000 }));
-        ecs.revisions[0].status = "INACTIVE";
-        forgetTaskDefinition(first.arn);
-        const second = await clock.run(ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 60_000 }));
-        assert.notEqual(second.arn, first.arn);
-        assert.ok(second.registered);
-    });
-
-    it("requires a family; the memory lives on globalThis as plain objects", async () => {
-        const clock = new FakeClock(0);
-        const ecs = fakeEcs(clock);
-        await assert.rejects(ensureTaskDefinition(ecs.deps, { containerDefinitions: [] }, { deadlineMs: 1 }), /no `family`/);
-        await clock.run(ensureTaskDefinition(ecs.deps, prepared(), { deadlineMs: 60_000 }));
+        await assert.rejects(acquireTaskDefinition(ecs.deps, { containerDefinitions: [] }, who(1), { deadlineMs: 1 }), /no `family`/);
+        await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
         await flush();
-        const mem = (globalThis as unknown as Record<string, { done: object; inFlight: object }>)["__ecsTaskRun.registrations"];
-        assert.equal(Object.getPrototypeOf(mem.done), Object.prototype);
-        assert.equal(Object.keys(mem.done).length, 1);
+        const mem = (globalThis as unknown as Record<string, { inFlight: object }>)["__ecsTaskRun.registrations"];
+        assert.equal(Object.getPrototypeOf(mem.inFlight), Object.prototype);
         assert.equal(Object.keys(mem.inFlight).length, 0);
     });
 

@@ -13,7 +13,7 @@ import { describeAwsError, isFatal, isThrottling } from "../../../provider/aws/e
 import { realClock, withRetry } from "../../../provider/aws/retry";
 import { describeTasksInTaskRegion, getAwsTaskWatcher } from "../../../provider/run/awsWatcher";
 import { LogStreamer } from "../../../provider/run/logStream";
-import { ensureTaskDefinition, resetRegistrationMemory } from "../../../provider/run/registration";
+import { acquireTaskDefinition, resetRegistrationMemory } from "../../../provider/run/registration";
 import { getProcessTaskWatcher, resetProcessTaskWatcher, TaskWatcher } from "../../../provider/run/taskWatcher";
 import { PerTaskPoller } from "../../../provider/run/perTaskPoller";
 import { isRetryExhaustedError } from "../../../provider/aws/errors";
@@ -31,14 +31,18 @@ async function scenario(): Promise<Record<string, unknown>> {
             }),
     );
     const task = await waitForStop(watcher, "arn:aws:ecs:us-east-1:1:cluster/jobs", arn, { pollIntervalMs: 10 });
-    const ensured = await ensureTaskDefinition(
+    const ensured = await acquireTaskDefinition(
         {
             clock,
             describeTaskDefinition: async () => null,
             registerTaskDefinition: async (td) => ({ arn: "arn:td:1", taskDefinition: td }),
+            tagResource: async () => undefined,
+            untagResource: async () => undefined,
+            deregisterTaskDefinition: async () => "deregistered",
             equal: () => false,
         },
         { family: "web" },
+        { startedBy: "etr-0", inputsHash: "0" },
         { deadlineMs: 1000 },
     );
     const reader = new LogStreamer({

@@ -1,0 +1,101 @@
+/**
+ * Who owns a task-definition revision, recorded on the revision itself as tags, so that every
+ * engine sequence (create-before-delete replacement, `--replace`, several resources of one family,
+ * a failed create, a killed host) deregisters a revision only when no resource uses it any more.
+ *
+ * - A revision this package registers carries {@link MANAGED_TAG} = `true`. Only such revisions are
+ *   reused for an equal prepared definition, and only they are ever deregistered: a revision
+ *   registered by anyone else (or by version 0 of this package, which tagged nothing) is neither.
+ * - Each resource instance that runs a managed revision adds one use tag,
+ *   `ecs-task-run:use:<resource>.<inputs>.<generation>`: `<resource>` is 16 hex digits of the
+ *   resource's identity (project/stack/name, as in `startedBy`), `<inputs>` 12 of its inputs hash,
+ *   `<generation>` a small number that tells apart two live instances of one resource with the
+ *   same inputs (the old and the new half of `pulumi up --replace`). Its value is
+ *   {@link USE_PENDING} while the create runs, {@link USE_RECORDED} once it returned.
+ * - Delete (and a failed create) removes its own use tag, then deregisters the revision when no use
+ *   tag is left.
+ * - A `pending` use of this resource was left by a create that never returned (a killed host, a
+ *   failure whose cleanup could not run): the next create of the resource with the same inputs
+ *   takes it over (it becomes that create's use), and one with other inputs removes it.
+ *
+ * ECS allows 50 tags a resource: a revision with no room for another use tag is not reused (an
+ * equal revision is registered instead).
+ */
+
+/** The tag that marks a revision registered by this package. */
+export const MANAGED_TAG = "ecs-task-run:managed";
+/** The prefix of the use tags. */
+export const USE_TAG_PREFIX = "ecs-task-run:use:";
+/** A use whose create has not returned. */
+export const USE_PENDING = "pending";
+/** A use recorded in a resource's state. */
+export const USE_RECORDED = "recorded";
+/** The tag put on a task that a create returned while it still ran: attach never takes it. */
+export const RECORDED_TASK_TAG = "ecs-task-run:recorded";
+/** Tags a task definition can carry (ECS's limit). */
+export const MAX_TAGS = 50;
+
+/** What identifies a resource instance's use of a revision. */
+export interface UseIdentity {
+    /** The resource's `startedBy` (`etr-` and 32 hex digits of its project/stack/name). */
+    startedBy: string;
+    /** The run's inputs hash (32 hex digits). */
+    inputsHash: string;
+}
+
+/** The part of a use tag that names the resource. */
+export function resourcePartOf(identity: UseIdentity): string {
+    return identity.startedBy.replace(/^etr-/, "").slice(0, 16);
+}
+
+/** The use tag key of `identity` at `generation`. */
+export function useTagKey(identity: UseIdentity, generation: number): string {
+    return `${USE_TAG_PREFIX}${resourcePartOf(identity)}.${identity.inputsHash.slice(0, 12)}.${generation}`;
+}
+
+/** The use tags among `tags` (key → value). */
+export function usesOf(tags: Record<string, string>): Record<string, string> {
+    return Object.fromEntries(Object.entries(tags).filter(([key]) => key.startsWith(USE_TAG_PREFIX)));
+}
+
+/** Whether a revision with these tags is managed by this package. */
+export function isManaged(tags: Record<string, string>): boolean {
+    return tags[MANAGED_TAG] === "true";
+}
+
+/** How a create uses a revision it found with `tags`. */
+export interface UsePlan {
+    /** The use tag key this create takes. */
+    key: string;
+    /** Whether the key is already on the revision (a pending use taken over): no tag to add. */
+    adopted: boolean;
+    /** Pending uses of this resource with other inputs, left by creates that never returned: removed. */
+    stale: string[];
+    /** Whether the revision has room for the key (ECS's 50 tags), counting the stale ones as gone. */
+    fits: boolean;
+}
+
+/**
+ * The use a create of `identity` takes on a managed revision tagged `tags`: the lowest generation
+ * whose key is absent or pending (a pending use with the same resource and inputs is this
+ * resource's interrupted create: it is taken over, not added again). Pending uses of the same
+ * resource with other inputs are stale. Pure.
+ */
+export function planUse(tags: Record<string, string>, identity: UseIdentity): UsePlan {
+    const resourcePrefix = `${USE_TAG_PREFIX}${resourcePartOf(identity)}.`;
+    const samePrefix = `${resourcePrefix}${identity.inputsHash.slice(0, 12)}.`;
+    const stale = Object.keys(tags)
+        .filter((key) => key.startsWith(resourcePrefix) && !key.startsWith(samePrefix) && tags[key] === USE_PENDING)
+        .sort();
+    let generation = 0;
+    while (tags[useTagKey(identity, generation)] === USE_RECORDED) generation++;
+    const key = useTagKey(identity, generation);
+    const adopted = tags[key] === USE_PENDING;
+    const count = Object.keys(tags).length - stale.length + (adopted ? 0 : 1);
+    return { key, adopted, stale, fits: count <= MAX_TAGS };
+}
+
+/** Stale pending uses of `identity`'s resource (other inputs) on a revision it will not use. Pure. */
+export function staleUses(tags: Record<string, string>, identity: UseIdentity): string[] {
+    return planUse(tags, identity).stale;
+}
