@@ -1,5 +1,5 @@
 /** What a change of inputs means for a run: run again (replace), update in place, or nothing. */
-import type { PlannedRun, ResourceContext, TaskRunInputs, TaskRunSpec } from "../types";
+import { PLACEHOLDER, type PlannedRun, type ResourceContext, type TaskRunInputs, type TaskRunSpec } from "../types";
 import { INPUTS_HASH_TAG } from "./constants";
 import { planRun } from "./planRun";
 import { taskDefinitionsEqual } from "./equality";
@@ -33,8 +33,8 @@ export interface DiffContext {
  * `requestedTaskDefinitionArn` (`taskDefinitionArn` there is the ARN that ran). Old inputs
  * (without `taskArn` or `requestedTaskDefinitionArn`) are accepted too.
  *
- * Both sides are planned (`planRun`) with the recorded run's resource context and region and the
- * new watch settings, and the plans compared: the task definitions with `taskDefinitionsEqual`,
+ * Both sides are planned (`planRun`) with the recorded run's resource context and region, and the
+ * plans compared: the task definitions with `taskDefinitionsEqual`,
  * the RunTask requests as canonical JSON (subnet and security group order, and the run-identity
  * fields `startedBy` and the inputs-hash tag, left out), plus `triggers`. So a default spelled out,
  * a reordering, a JSON string of customizations for the same list, or a rename (aliases,
@@ -57,19 +57,32 @@ export function diffRun(olds: Record<string, unknown>, news: Record<string, unkn
 
     const unknown = (key: keyof TaskRunSpec): boolean => containsUnknown(news[key]);
     const changedKeys: string[] = RUN_KEYS.filter((key) => unknown(key) || !sameMeaning(key, before, after));
-    const regionChanged = ctx.regionBefore !== undefined && ctx.regionAfter !== undefined && ctx.regionBefore !== ctx.regionAfter;
+    const regionBefore = ctx.regionBefore ?? knownRegion(olds.runRegion) ?? knownRegion(planOf(olds)?.region);
+    const regionAfter = ctx.regionAfter ?? knownRegion(planOf(news)?.region);
+    const regionChanged =
+        regionBefore !== undefined && regionAfter !== undefined ? regionBefore !== regionAfter : !jsonEqual(before.region, after.region);
     if (regionChanged && !changedKeys.includes("region")) changedKeys.push("region");
 
     let replaces: string[];
     if (regionChanged || RUN_KEYS.some(unknown)) {
         replaces = changedKeys;
     } else {
-        const same = samePlannedRun(oldInputs, newInputs, ctx.regionBefore ?? ctx.regionAfter);
+        const same = sameMeaning("triggers", before, after) ? samePlannedRun(oldInputs, newInputs, regionBefore ?? regionAfter) : false;
         replaces = same === undefined ? changedKeys : same ? [] : changedKeys.length > 0 ? changedKeys : ["plan"];
     }
     const updates: string[] = WATCH_KEYS.filter((key) => unknown(key) || !jsonEqual(before[key], after[key]));
     if (!jsonEqual([...secretKeysOf(olds)].sort(), [...secretKeysOf(news)].sort())) updates.push("__secretKeys");
     return { changes: replaces.length + updates.length > 0, replaces, updates };
+}
+
+/** A region name, or undefined for anything else (a placeholder, nothing). */
+function knownRegion(value: unknown): string | undefined {
+    return typeof value === "string" && value !== PLACEHOLDER.region && value !== "" ? value : undefined;
+}
+
+/** The `plan` of a property bag, if it has one. */
+function planOf(props: Record<string, unknown>): { region?: unknown } | undefined {
+    return isPlainObject(props.plan) ? props.plan : undefined;
 }
 
 /** The `__secretKeys` of a property bag. */
@@ -78,18 +91,19 @@ function secretKeysOf(props: Record<string, unknown>): string[] {
 }
 
 /**
- * Whether the two inputs plan the same run, both planned with the old resource context, `region`
- * and the new watch settings (a watch setting such as `streamOutput` can shape the definition's
- * defaults, but changing it runs nothing). Undefined when a side cannot be planned.
+ * Whether the two inputs plan the same run, both planned with the old resource context and one
+ * `region`. (`streamOutput` shapes the definition when `configureCloudwatchLogs` is not given:
+ * turning it on adds the log configuration it needs, which is a new run.) Undefined when a side
+ * cannot be planned.
  */
 function samePlannedRun(oldInputs: TaskRunInputs, newInputs: TaskRunInputs, region: string | undefined): boolean | undefined {
     const context = oldInputs.__context;
-    const watch = Object.fromEntries(WATCH_KEYS.map((key) => [key, newInputs[key]]));
     let planBefore: PlannedRun;
     let planAfter: PlannedRun;
     try {
-        planBefore = planRun({ ...oldInputs, ...watch, __context: context } as TaskRunInputs, { region });
-        planAfter = planRun({ ...newInputs, __context: context }, { region });
+        // The region is judged above, by the effective region: both sides are planned in one.
+        planBefore = planRun({ ...oldInputs, region: undefined, __context: context }, { region });
+        planAfter = planRun({ ...newInputs, region: undefined, __context: context }, { region });
     } catch {
         return undefined;
     }
@@ -100,16 +114,25 @@ function samePlannedRun(oldInputs: TaskRunInputs, newInputs: TaskRunInputs, regi
             : jsonEqual(planBefore.taskDefinition, planAfter.taskDefinition);
     return (
         definitionsSame &&
-        jsonEqual(comparableRequest(planBefore.runTaskRequest), comparableRequest(planAfter.runTaskRequest)) &&
-        jsonEqual(oldInputs.triggers ?? null, newInputs.triggers ?? null)
+        jsonEqual(comparableRequest(planBefore), comparableRequest(planAfter))
     );
 }
 
-/** A RunTask request without the run-identity fields, with list orders that do not matter sorted. */
-function comparableRequest(request: Record<string, unknown>): unknown {
-    const copy = JSON.parse(JSON.stringify(request)) as Record<string, unknown>;
+/** A planned RunTask request without the run-identity fields, with list orders that do not matter
+ * sorted, and task-level size overrides equal to the planned definition's own sizes left out. */
+function comparableRequest(plan: PlannedRun): unknown {
+    const copy = JSON.parse(JSON.stringify(plan.runTaskRequest)) as Record<string, unknown>;
+    const overrides = copy.overrides as Record<string, unknown> | undefined;
+    if (overrides && plan.taskDefinition) {
+        if (overrides.cpu !== undefined && overrides.cpu === plan.taskDefinition.cpu) delete overrides.cpu;
+        if (overrides.memory !== undefined && overrides.memory === plan.taskDefinition.memory) delete overrides.memory;
+    }
     delete copy.startedBy;
     if (Array.isArray(copy.tags)) copy.tags = (copy.tags as { key?: string }[]).filter((t) => t.key !== INPUTS_HASH_TAG);
+    if (Array.isArray(copy.capacityProviderStrategy)) {
+        // AWS's defaults: weight 0, base 0.
+        copy.capacityProviderStrategy = (copy.capacityProviderStrategy as Record<string, unknown>[]).map((item) => ({ base: 0, weight: 0, ...item }));
+    }
     const vpc = (copy.networkConfiguration as { awsvpcConfiguration?: Record<string, unknown> } | undefined)?.awsvpcConfiguration;
     if (vpc) {
         for (const key of ["subnets", "securityGroups"]) {

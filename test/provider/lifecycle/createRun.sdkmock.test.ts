@@ -25,6 +25,7 @@ import { createRun } from "../../../provider/lifecycle/createRun";
 import { deleteRun } from "../../../provider/lifecycle/deleteRun";
 import { toOutputs } from "../../../provider/lifecycle/outputs";
 import { startedByFor } from "../../../provider/plan/runIdentity";
+import { useTagKey } from "../../../provider/plan/ownership";
 import { resetRegistrationMemory } from "../../../provider/run/registration";
 import type { TaskDefinition } from "../../../provider/types";
 import {
@@ -133,9 +134,14 @@ describe("lifecycle/createRun against faked SDK clients", () => {
         // The task definition: the family's latest revision asked for, none found, the plan's definition registered.
         // One ListTasks: the attach check, whose answer is also the set of tasks known before RunTask.
         assert.deepEqual(commandNames(h.ecs).slice(0, 4), ["DescribeTaskDefinition", "RegisterTaskDefinition", "ListTasks", "RunTask"]);
-        assert.deepEqual(h.ecs.commandCalls(DescribeTaskDefinitionCommand)[0].args[0].input, { taskDefinition: FAMILY });
-        const registered = h.ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input;
+        assert.deepEqual(h.ecs.commandCalls(DescribeTaskDefinitionCommand)[0].args[0].input, { taskDefinition: FAMILY, include: ["TAGS"] });
+        const { tags: ownership, ...registered } = h.ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input;
         assert.deepEqual(registered, inputs.plan.taskDefinition);
+        // Registered as managed, with this create's pending use (see plan/ownership.ts).
+        assert.deepEqual(ownership, [
+            { key: "ecs-task-run:managed", value: "true" },
+            { key: useTagKey({ startedBy: STARTED_BY, inputsHash: hashTagOf(inputs).value }, 0), value: "pending" },
+        ]);
         assert.equal(registered.family, FAMILY);
         assert.deepEqual(registered.containerDefinitions?.[0].logConfiguration, {
             logDriver: "awslogs",
@@ -190,6 +196,8 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             clusterArn: CLUSTER_ARN,
             taskDefinitionArn: tdArn(FAMILY, 1),
             taskDefinitionRegistered: true,
+            taskDefinitionUse: useTagKey({ startedBy: STARTED_BY, inputsHash: hashTagOf(inputs).value }, 0),
+            runRegion: "us-east-1",
             lastStatus: "STOPPED",
             exitCode: 0,
             stopCode: "EssentialContainerExited",
@@ -310,7 +318,8 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             h.ecs.commandCalls(StopTaskCommand).map((c) => c.args[0].input),
             [{ cluster: CLUSTER_ARN, task: taskArn("t1"), reason: 'Stopped by Pulumi EcsTaskRun "migrate": it did not start within 10s' }],
         );
-        assert.deepEqual(commandNames(h.ecs).slice(-2), ["StopTask", "DeregisterTaskDefinition"]);
+        // The task is stopped, then the run's use of the revision released: the revision had no other use.
+        assert.deepEqual(commandNames(h.ecs).slice(-4), ["StopTask", "UntagResource", "DescribeTaskDefinition", "DeregisterTaskDefinition"]);
         assert.deepEqual(trackedTasks(), []);
     });
 
@@ -391,7 +400,16 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             assert.equal(h.ec2.calls().length, 0);
             assert.equal(h.ecs.commandCalls(RunTaskCommand)[0].args[0].input.networkConfiguration, undefined);
             assert.equal(h.ecs.commandCalls(RunTaskCommand)[0].args[0].input.launchType, "EC2");
-            assert.deepEqual(commandNames(h.ecs), ["DescribeTaskDefinition", "RegisterTaskDefinition", "ListTasks", "RunTask", "DeregisterTaskDefinition"]);
+            // The run's use of the revision it registered is released, and the revision (no other use) deregistered.
+            assert.deepEqual(commandNames(h.ecs), [
+                "DescribeTaskDefinition",
+                "RegisterTaskDefinition",
+                "ListTasks",
+                "RunTask",
+                "UntagResource",
+                "DescribeTaskDefinition",
+                "DeregisterTaskDefinition",
+            ]);
         });
 
         it("RESOURCE:MEMORY twice, then a task: three RunTask calls, each with its own clientToken, ListTasks by startedBy between them", async () => {
@@ -512,7 +530,7 @@ describe("lifecycle/createRun against faked SDK clients", () => {
 
     describe("attach to a task of an interrupted run", () => {
         /** The family's latest revision as AWS describes the plan's definition: equal, so it is reused. */
-        function registeredBefore(h: ReturnType<typeof harness>, definition: TaskDefinition): void {
+        function registeredBefore(h: ReturnType<typeof harness>, definition: TaskDefinition, hashTagValue: string): void {
             const described = {
                 ...definition,
                 taskDefinitionArn: tdArn(FAMILY, 1),
@@ -522,14 +540,21 @@ describe("lifecycle/createRun against faked SDK clients", () => {
                 registeredAt: new Date("2023-12-31T23:59:00.000Z"),
                 containerDefinitions: (definition.containerDefinitions ?? []).map((c) => ({ ...c, cpu: 0, essential: true, portMappings: [], mountPoints: [], volumesFrom: [] })),
             };
-            h.ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: described as never });
+            // Registered by the interrupted run: managed, with that run's pending use (taken over now).
+            h.ecs.on(DescribeTaskDefinitionCommand).resolves({
+                taskDefinition: described as never,
+                tags: [
+                    { key: "ecs-task-run:managed", value: "true" },
+                    { key: useTagKey({ startedBy: STARTED_BY, inputsHash: hashTagValue }, 0), value: "pending" },
+                ],
+            });
         }
 
         it("a RUNNING task of this resource with the same inputs hash is watched to completion; no RunTask", async () => {
             const h = harness();
             defaultVpc(h);
             const inputs = await checked({ image: "alpine:3.20", command: ["./migrate"] });
-            registeredBefore(h, inputs.plan.taskDefinition!);
+            registeredBefore(h, inputs.plan.taskDefinition!, hashTagOf(inputs).value);
             h.ecs.on(ListTasksCommand).resolves({ taskArns: [taskArn("t7")] });
             const seen = describeScript(h, {
                 tagged: [task("t7", "RUNNING", { taskArn: taskArn("t7"), startedAt: STARTED_AT, tags: [{ key: "team", value: "db" }, hashTagOf(inputs)] })],
@@ -539,8 +564,9 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             const result = await h.clock.run(createRun(inputs, h.ports));
 
             assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 0);
-            assert.equal(h.ecs.commandCalls(RegisterTaskDefinitionCommand).length, 0, "the equal latest revision is reused");
-            assert.deepEqual(commandNames(h.ecs).slice(0, 3), ["DescribeTaskDefinition", "ListTasks", "DescribeTasks"]);
+            assert.equal(h.ecs.commandCalls(RegisterTaskDefinitionCommand).length, 0, "the interrupted run's revision is taken over");
+            // The interrupted run's pending use is taken over (no tag to add): described twice (latest, then still ACTIVE).
+            assert.deepEqual(commandNames(h.ecs).slice(0, 4), ["DescribeTaskDefinition", "DescribeTaskDefinition", "ListTasks", "DescribeTasks"]);
             assert.deepEqual(h.ecs.commandCalls(ListTasksCommand)[0].args[0].input, { startedBy: STARTED_BY, desiredStatus: "RUNNING" });
             assert.deepEqual(h.ecs.commandCalls(DescribeTasksCommand)[0].args[0].input, { tasks: [taskArn("t7")], include: ["TAGS"] });
             assert.deepEqual(
@@ -551,7 +577,8 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             assert.equal(result.taskArn, taskArn("t7"));
             assert.equal(result.exitCode, 0);
             assert.equal(result.taskDefinitionArn, tdArn(FAMILY, 1));
-            assert.equal(result.taskDefinitionRegistered, false);
+            assert.equal(result.taskDefinitionRegistered, true, "managed: the interrupted run registered it, this resource now owns it");
+            assert.equal(result.taskDefinitionUse, useTagKey({ startedBy: STARTED_BY, inputsHash: hashTagOf(inputs).value }, 0));
             assert.equal(result.runTaskRequest.clientToken, undefined, "no RunTask was sent");
             assert.equal(result.runTaskRequest.taskDefinition, tdArn(FAMILY, 1));
         });
@@ -616,6 +643,7 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             const h = harness();
             defaultVpc(h);
             h.ecs.on(DescribeTaskDefinitionCommand).callsFake((input: DescribeTaskDefinitionCommandInput) => {
+                if (input.taskDefinition === tdArn("base", 4)) return { taskDefinition: { taskDefinitionArn: tdArn("base", 4), status: "ACTIVE" }, tags: [{ key: "ecs-task-run:managed", value: "true" }] };
                 assert.ok(input.taskDefinition === BASE_ARN || input.taskDefinition === "base", input.taskDefinition);
                 return { taskDefinition: BASE };
             });
@@ -634,9 +662,11 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             assert.deepEqual(commandNames(h.ecs).slice(0, 3), ["DescribeTaskDefinition", "DescribeTaskDefinition", "RegisterTaskDefinition"]);
             assert.deepEqual(
                 h.ecs.commandCalls(DescribeTaskDefinitionCommand).map((c) => c.args[0].input),
-                [{ taskDefinition: BASE_ARN }, { taskDefinition: "base" }],
+                [{ taskDefinition: BASE_ARN }, { taskDefinition: "base", include: ["TAGS"] }],
             );
-            assert.deepEqual(h.ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input, {
+            const { tags: ownership, ...registered } = h.ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input;
+            assert.deepEqual(ownership?.[0], { key: "ecs-task-run:managed", value: "true" });
+            assert.deepEqual(registered, {
                 family: "base",
                 networkMode: "awsvpc",
                 requiresCompatibilities: ["FARGATE"],

@@ -8,14 +8,20 @@ import { CloudWatchLogsClient, GetLogEventsCommand, ResourceNotFoundException } 
 import { DescribeSubnetsCommand, DescribeVpcsCommand, EC2Client } from "@aws-sdk/client-ec2";
 import {
     ClientException,
+    DeregisterTaskDefinitionCommand,
     DescribeTaskDefinitionCommand,
+    type DescribeTaskDefinitionCommandInput,
     DescribeTasksCommand,
     type DescribeTasksCommandInput,
     ECSClient,
     ListTasksCommand,
     RegisterTaskDefinitionCommand,
     type RegisterTaskDefinitionCommandInput,
+    TagResourceCommand,
+    type TagResourceCommandInput,
     type Task,
+    UntagResourceCommand,
+    type UntagResourceCommandInput,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
 import { describeTasks } from "../../../provider/aws/ecs";
@@ -92,8 +98,10 @@ export function harness() {
     // The services' diagnostics are prefixed as production prefixes them with the resource's name.
     const services = makeAwsRunServices({ region: REGION, equal: taskDefinitionsEqual, clients, clock, watcher, log: (l) => lines.push(`[services] ${l}`) });
     const ports: RunPorts = { ...services, region: REGION, clock, log: (l) => lines.push(l) };
-    // Defaults of a quiet account: no task of the resource, no log stream yet.
+    // Defaults of a quiet account: no task of the resource, no log stream yet; tagging works.
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    ecs.on(TagResourceCommand).resolves({});
+    ecs.on(UntagResourceCommand).resolves({});
     logs.on(GetLogEventsCommand).rejects(new ResourceNotFoundException({ message: "The specified log stream does not exist.", ...meta }));
     return { clients, ecs, ec2, logs, clock, lines, watcher, ports };
 }
@@ -109,12 +117,47 @@ export function defaultVpc(h: Harness): void {
         .resolves({ Subnets: [{ SubnetId: "subnet-b" }] });
 }
 
-/** The family has no revision yet; RegisterTaskDefinition answers revision 1 of what was sent. */
-export function freshFamily(h: Harness): void {
-    h.ecs.on(DescribeTaskDefinitionCommand).rejects(new ClientException({ message: "Unable to describe task definition.", ...meta }));
-    h.ecs.on(RegisterTaskDefinitionCommand).callsFake((input: RegisterTaskDefinitionCommandInput) => ({
-        taskDefinition: { ...input, taskDefinitionArn: tdArn(input.family ?? "?", 1), revision: 1, status: "ACTIVE" },
-    }));
+/**
+ * The family has no revision yet; RegisterTaskDefinition answers revision 1 (then 2...) of what was
+ * sent, and the revisions registered keep their tags: DescribeTaskDefinition of a registered ARN
+ * answers them (with `include: ["TAGS"]`), TagResource and UntagResource change them,
+ * DeregisterTaskDefinition makes a revision INACTIVE. Returns the registry.
+ */
+export function freshFamily(h: Harness): { arn: string; status: string; tags: Record<string, string> }[] {
+    const registry: { arn: string; status: string; tags: Record<string, string>; definition: object }[] = [];
+    const notFound = () => new ClientException({ message: "Unable to describe task definition.", ...meta });
+    h.ecs.on(DescribeTaskDefinitionCommand).callsFake((input: DescribeTaskDefinitionCommandInput) => {
+        const found = registry.find((r) => r.arn === input.taskDefinition);
+        if (!found) throw notFound();
+        return {
+            taskDefinition: { ...found.definition, status: found.status },
+            ...(input.include?.includes("TAGS") ? { tags: Object.entries(found.tags).map(([key, value]) => ({ key, value })) } : {}),
+        };
+    });
+    h.ecs.on(RegisterTaskDefinitionCommand).callsFake((input: RegisterTaskDefinitionCommandInput) => {
+        const revision = registry.length + 1;
+        const arn = tdArn(input.family ?? "?", revision);
+        const { tags, ...rest } = input;
+        const definition = { ...rest, taskDefinitionArn: arn, revision, status: "ACTIVE" };
+        registry.push({ arn, status: "ACTIVE", tags: Object.fromEntries((tags ?? []).map((t) => [t.key, t.value])), definition });
+        return { taskDefinition: definition };
+    });
+    h.ecs.on(TagResourceCommand).callsFake((input: TagResourceCommandInput) => {
+        const found = registry.find((r) => r.arn === input.resourceArn);
+        if (found) for (const t of input.tags ?? []) found.tags[t.key ?? ""] = t.value ?? "";
+        return {};
+    });
+    h.ecs.on(UntagResourceCommand).callsFake((input: UntagResourceCommandInput) => {
+        const found = registry.find((r) => r.arn === input.resourceArn);
+        if (found) for (const k of input.tagKeys ?? []) delete found.tags[k];
+        return {};
+    });
+    h.ecs.on(DeregisterTaskDefinitionCommand).callsFake((input: { taskDefinition?: string }) => {
+        const found = registry.find((r) => r.arn === input.taskDefinition);
+        if (found) found.status = "INACTIVE";
+        return { taskDefinition: { taskDefinitionArn: input.taskDefinition, status: "INACTIVE" } };
+    });
+    return registry;
 }
 
 /**

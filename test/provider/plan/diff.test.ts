@@ -163,9 +163,28 @@ describe("plan/diff diffRun", () => {
         assert.deepStrictEqual(diffRun(news(spec), news(spec)), NO_CHANGE);
     });
 
-    it("replaces when the resource's project, stack or name changes, and ignores plan and results", () => {
-        assert.deepStrictEqual(diffRun(state(BASE), news(BASE, { ...CTX, name: "renamed" })), { changes: true, replaces: ["__context"], updates: [] });
-        assert.deepStrictEqual(diffRun(state(BASE), { ...news(BASE), plan: { anything: 1 }, __provider: "other code", __secretKeys: ["env"] }), NO_CHANGE);
+    it("runs nothing when the resource is renamed (aliases) or its stack renamed; ignores plan and results", () => {
+        assert.deepStrictEqual(diffRun(state(BASE), news(BASE, { ...CTX, name: "renamed" })), NO_CHANGE);
+        assert.deepStrictEqual(diffRun(state(BASE), news(BASE, { ...CTX, stack: "prod" })), NO_CHANGE);
+        // The default family moved with the name: spelling out the old one is no change either.
+        assert.deepStrictEqual(diffRun(state(BASE), news({ ...BASE, family: "shop-dev-hello" }, { ...CTX, name: "renamed" })).replaces, []);
+        assert.deepStrictEqual(diffRun(state(BASE), { ...news(BASE), plan: { anything: 1 }, __provider: "other code" }), NO_CHANGE);
+    });
+
+    it("updates (runs nothing) when an input is made secret later, so that the state is redacted again", () => {
+        assert.deepStrictEqual(diffRun(state(BASE), { ...news(BASE), __secretKeys: ["env"] }), { changes: true, replaces: [], updates: ["__secretKeys"] });
+    });
+
+    it("compares by what would run: a default spelled out, a region equal to the effective one", () => {
+        assert.deepStrictEqual(diff(BASE, { ...BASE, cpu: 1024, memory: 2048, containerName: "main" }), NO_CHANGE);
+        assert.deepStrictEqual(diff({ ...BASE, cpu: 1024 }, BASE), NO_CHANGE);
+        assert.deepStrictEqual(diffRun(state(BASE), news({ ...BASE, region: "us-east-1" }), { regionBefore: "us-east-1", regionAfter: "us-east-1" }), NO_CHANGE);
+        assert.deepStrictEqual(diffRun(state(BASE), news(BASE), { regionBefore: "us-east-1", regionAfter: "eu-west-1" }), {
+            changes: true,
+            replaces: ["region"],
+            updates: [],
+        });
+        assert.deepStrictEqual(diff(BASE, { ...BASE, cpu: 2048, memory: 4096 }).replaces, ["cpu", "memory"]);
     });
 
     it("counts a value Pulumi does not know yet (preview) as a change", () => {
