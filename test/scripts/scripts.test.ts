@@ -20,7 +20,7 @@ describe("scripts users run", function () {
         assert.match(stdout, /\nhello from ECS\n/, "the container's log line is streamed");
         assert.match(stdout, /\nexitCode: 0\n/);
         assert.match(stdout, /\nlogTail: \["hello from ECS"\]\n/);
-        assert.match(stdout, /Deregistered task definition arn:aws:ecs:us-east-1:123456789012:task-definition\/demo-dev-hello:1\./);
+        assert.match(stdout, /Deregistered task definition arn:aws:ecs:us-east-1:123456789012:task-definition\/demo-dev-hello:1: no resource uses it any more\./);
         assert.match(stdout, /\nRunTask: 1\n/);
     });
 

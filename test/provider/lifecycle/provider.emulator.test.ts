@@ -126,14 +126,19 @@ describe("provider against the local ECS endpoint", function () {
         assert.equal(task.desiredStatus, "STOPPED");
     });
 
-    it("reuses the family's equal latest revision instead of registering another", async () => {
+    it("reuses the family's equal latest revision instead of registering another; it is deregistered with its last user", async () => {
         const spec = { command: ["true"], family: "reuse-me" };
         const first = await create(spec);
-        const second = await create(spec);
+        const second = await create({ ...spec, command: ["echo", "another resource"] });
         assert.equal(second.taskDefinitionArn, first.taskDefinitionArn);
         assert.equal(first.taskDefinitionRegistered, true);
-        assert.equal(second.taskDefinitionRegistered, false);
+        assert.equal(second.taskDefinitionRegistered, true, "both are users of the managed revision");
+        assert.notEqual(second.taskDefinitionUse, first.taskDefinitionUse);
         assert.equal(emulator.journal({ operation: "RegisterTaskDefinition" }).length, 1);
+        await provider.delete!(first.taskArn, first);
+        assert.equal(await describeDefinitionStatus(first.taskDefinitionArn), "ACTIVE", "the second resource still uses it");
+        await provider.delete!(second.taskArn, second);
+        assert.equal(await describeDefinitionStatus(first.taskDefinitionArn), "INACTIVE");
     });
 
     it("delete stops a running task and deregisters the definition it registered", async () => {
