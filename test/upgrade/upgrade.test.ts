@@ -74,7 +74,7 @@ describe("upgrade: today's code refreshes, updates and destroys every state an e
         const registered = await ecs.send(new RegisterTaskDefinitionCommand({ ...prepared, ...(tags ? { tags } : {}) } as never));
         const arns: [string, string][] = [[String(old.taskDefinitionArn), registered.taskDefinition!.taskDefinitionArn!]];
         if (old.lastStatus !== "STOPPED") {
-            const request = { ...(old.runTaskRequest as Record<string, unknown>), taskDefinition: arns[0][1] };
+            const request: Record<string, unknown> = { ...(old.runTaskRequest as Record<string, unknown>), taskDefinition: arns[0][1] };
             delete request.clientToken;
             const ran = await ecs.send(new RunTaskCommand(request as RunTaskCommandInput));
             arns.push([String(old.taskArn), ran.tasks![0].taskArn!]);
