@@ -76,7 +76,7 @@ describe("upgrade: today's code refreshes, updates and destroys every state an e
         if (old.lastStatus !== "STOPPED") {
             const request: Record<string, unknown> = { ...(old.runTaskRequest as Record<string, unknown>), taskDefinition: arns[0][1] };
             delete request.clientToken;
-            const ran = await ecs.send(new RunTaskCommand(request as RunTaskCommandInput));
+            const ran = await ecs.send(new RunTaskCommand(request as unknown as RunTaskCommandInput));
             arns.push([String(old.taskArn), ran.tasks![0].taskArn!]);
         }
         let text = JSON.stringify(old);
