@@ -94,8 +94,3 @@ export function planUse(tags: Record<string, string>, identity: UseIdentity): Us
     const count = Object.keys(tags).length - stale.length + (adopted ? 0 : 1);
     return { key, adopted, stale, fits: count <= MAX_TAGS };
 }
-
-/** Stale pending uses of `identity`'s resource (other inputs) on a revision it will not use. Pure. */
-export function staleUses(tags: Record<string, string>, identity: UseIdentity): string[] {
-    return planUse(tags, identity).stale;
-}

@@ -29,4 +29,16 @@ describe("plan/redact", () => {
         assert.equal(redactText("password is hunter2!", ["hunter2"]), `password is ${REDACTED}!`);
         assert.deepEqual(redactDeep({ a: "x" }, []), { a: "x" });
     });
+
+    it("collects the parsed leaves of a secret JSON string (taskCustomizations given as text), so the plan's parsed values are redacted", () => {
+        const text = JSON.stringify([{ op: "add", path: "/overrides/containerOverrides/0/environment", value: [{ name: "TOKEN", value: "s3cr3t-token" }] }]);
+        const secrets = secretStrings({ taskCustomizations: text }, ["taskCustomizations"]);
+        assert.ok(secrets.includes("s3cr3t-token"), JSON.stringify(secrets));
+        assert.ok(secrets.includes(text));
+        const plan = { runTaskRequest: { overrides: { containerOverrides: [{ environment: [{ name: "TOKEN", value: "s3cr3t-token" }] }] } } };
+        assert.equal(JSON.stringify(redactDeep(plan, secrets)).includes("s3cr3t-token"), false);
+        // Text that is not JSON of an object or a list is only itself.
+        assert.deepEqual(secretStrings({ a: "[not json" }, ["a"]), ["[not json"]);
+        assert.deepEqual(secretStrings({ a: "42" }, ["a"]), ["42"]);
+    });
 });

@@ -1,0 +1,49 @@
+import { strict as assert } from "node:assert";
+import { isManaged, MANAGED_TAG, planUse, resourcePartOf, useTagKey, usesOf, type UseIdentity } from "../../../provider/plan/ownership";
+
+const ME: UseIdentity = { startedBy: "etr-00112233445566778899aabbccddeeff", inputsHash: "aaaaaaaaaaaabbbbbbbbbbbbbbbbbbbb" };
+const KEY0 = "ecs-task-run:use:0011223344556677.aaaaaaaaaaaa.0";
+const KEY1 = "ecs-task-run:use:0011223344556677.aaaaaaaaaaaa.1";
+const MINE_OTHER_INPUTS = "ecs-task-run:use:0011223344556677.cccccccccccc.0";
+const OTHER_RESOURCE = "ecs-task-run:use:ffffffffffffffff.aaaaaaaaaaaa.0";
+
+describe("plan/ownership", () => {
+    it("names a use by the resource's identity, its inputs and a generation", () => {
+        assert.equal(resourcePartOf(ME), "0011223344556677");
+        assert.equal(useTagKey(ME, 0), KEY0);
+        assert.equal(useTagKey(ME, 1), KEY1);
+        assert.ok(KEY0.length <= 128, "within ECS's tag key length");
+    });
+
+    it("a new use on a revision nobody of this resource uses: generation 0, added", () => {
+        assert.deepEqual(planUse({ [MANAGED_TAG]: "true", [OTHER_RESOURCE]: "recorded" }, ME), { key: KEY0, adopted: false, stale: [], fits: true });
+    });
+
+    it("the resource's own recorded use (the old half of --replace) moves the new one to the next generation", () => {
+        assert.deepEqual(planUse({ [MANAGED_TAG]: "true", [KEY0]: "recorded" }, ME), { key: KEY1, adopted: false, stale: [], fits: true });
+    });
+
+    it("the resource's own pending use with the same inputs (a killed host) is taken over", () => {
+        assert.deepEqual(planUse({ [MANAGED_TAG]: "true", [KEY0]: "pending" }, ME), { key: KEY0, adopted: true, stale: [], fits: true });
+    });
+
+    it("the resource's pending uses with other inputs are stale; recorded ones and other resources' are not", () => {
+        const tags = { [MANAGED_TAG]: "true", [MINE_OTHER_INPUTS]: "pending", "ecs-task-run:use:0011223344556677.dddddddddddd.0": "recorded", [OTHER_RESOURCE]: "pending" };
+        assert.deepEqual(planUse(tags, ME), { key: KEY0, adopted: false, stale: [MINE_OTHER_INPUTS], fits: true });
+    });
+
+    it("no room beyond ECS's 50 tags, counting stale uses as gone", () => {
+        const full: Record<string, string> = { [MANAGED_TAG]: "true" };
+        for (let i = 0; i < 49; i++) full[`ecs-task-run:use:${String(i).padStart(16, "0")}.aaaaaaaaaaaa.0`] = "recorded";
+        assert.equal(planUse(full, ME).fits, false);
+        const withStale = { ...full, [MINE_OTHER_INPUTS]: "pending" };
+        delete withStale["ecs-task-run:use:0000000000000000.aaaaaaaaaaaa.0"];
+        assert.equal(planUse(withStale, ME).fits, true);
+    });
+
+    it("reads managed and use tags", () => {
+        assert.equal(isManaged({ [MANAGED_TAG]: "true" }), true);
+        assert.equal(isManaged({}), false);
+        assert.deepEqual(usesOf({ [MANAGED_TAG]: "true", [KEY0]: "recorded", team: "db" }), { [KEY0]: "recorded" });
+    });
+});
