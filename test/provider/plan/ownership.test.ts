@@ -36,7 +36,7 @@ describe("plan/ownership", () => {
         const full: Record<string, string> = { [MANAGED_TAG]: "true" };
         for (let i = 0; i < 49; i++) full[`ecs-task-run:use:${String(i).padStart(16, "0")}.aaaaaaaaaaaa.0`] = "recorded";
         assert.equal(planUse(full, ME).fits, false);
-        const withStale = { ...full, [MINE_OTHER_INPUTS]: "pending" };
+        const withStale: Record<string, string> = { ...full, [MINE_OTHER_INPUTS]: "pending" };
         delete withStale["ecs-task-run:use:0000000000000000.aaaaaaaaaaaa.0"];
         assert.equal(planUse(withStale, ME).fits, true);
     });
