@@ -158,7 +158,11 @@ export async function acquireTaskDefinition(
     return registerShared(deps, retry, prepared, identity, opts);
 }
 
-/** A new revision with this create's use; concurrent equal registrations of the process share one. */
+/**
+ * A new revision with this create's use; concurrent equal registrations of the process share one.
+ * A joiner that finds the shared revision full (50 tags) joins, or starts, the next registration,
+ * so N concurrent creates of one definition register ceil(N / 49) revisions.
+ */
 async function registerShared(
     deps: RegistrationDeps,
     retry: ReturnType<typeof retrying>,
@@ -169,18 +173,23 @@ async function registerShared(
     const use = planUse({}, identity).key;
     const key = `${opts.scope ?? ""}\u0000${canonicalJson(prepared)}`;
     const mem = memory();
-    const pending = mem.inFlight[key] as Promise<{ arn: string }> | undefined;
-    if (pending !== undefined) {
-        const shared = await pending.catch(() => undefined);
-        if (shared && (await addUse(deps, retry, shared.arn, use))) return { arn: shared.arn, use, source: "shared" };
-        return registerOwn(deps, retry, prepared, use);
-    }
-    const work = registerOwn(deps, retry, prepared, use);
-    mem.inFlight[key] = work;
-    try {
-        return await work;
-    } finally {
-        if (mem.inFlight[key] === work) delete mem.inFlight[key];
+    const full = new Set<Promise<{ arn: string }>>();
+    for (;;) {
+        const pending = mem.inFlight[key] as Promise<{ arn: string }> | undefined;
+        if (pending !== undefined && !full.has(pending)) {
+            const shared = await pending.catch(() => undefined);
+            if (!shared) return registerOwn(deps, retry, prepared, use);
+            if (await addUse(deps, retry, shared.arn, use)) return { arn: shared.arn, use, source: "shared" };
+            full.add(pending);
+            continue;
+        }
+        const work = registerOwn(deps, retry, prepared, use);
+        mem.inFlight[key] = work;
+        try {
+            return await work;
+        } finally {
+            if (mem.inFlight[key] === work) delete mem.inFlight[key];
+        }
     }
 }
 

@@ -169,6 +169,19 @@ describe("run/registration: acquire, record and release task definitions under o
         assert.equal(ecs2.revisions[0].td.status, "ACTIVE");
     });
 
+    it("100 concurrent creates of one definition register ceil(100 / 49) = 3 revisions: ECS's 50 tags a revision", async () => {
+        const clock = new FakeClock(0);
+        const ecs = fakeEcs(clock);
+        const all = Promise.all(Array.from({ length: 100 }, (_, i) => acquireTaskDefinition(ecs.deps, prepared(), who(i), OPTS)));
+        const results = await clock.run(all);
+        assert.equal(ecs.calls.register, 3);
+        assert.deepEqual(
+            ecs.revisions.map((r) => Object.keys(r.tags).length),
+            [50, 50, 3],
+        );
+        assert.equal(new Set(results.map((r) => `${r.arn} ${r.use}`)).size, 100);
+    });
+
     it("a revision with no room for another use tag (ECS's 50) is not reused: an equal one is registered", async () => {
         const clock = new FakeClock(0);
         const ecs = fakeEcs(clock);
