@@ -19,6 +19,9 @@ import { startRegionRouter, type RegionRouter } from "./regionRouter";
 export const REGIONS = ["us-east-1", "eu-west-1"] as const;
 export type Region = (typeof REGIONS)[number];
 
+/** A VPC each emulator has without any subnet: a create naming it fails after registration. */
+export const EMPTY_VPC = "vpc-0e0e0e0e0e0e0e0e0";
+
 /** One resource of a program. */
 export interface ResourceDecl {
     /** The resource name (`__context.name`). */
@@ -104,7 +107,7 @@ export class Engine {
     private host: ProviderHost | undefined;
 
     constructor(
-        readonly emulators: Record<Region, Emulator>,
+        public emulators: Record<Region, Emulator>,
         readonly router: RegionRouter,
         readonly options: EngineOptions,
     ) {}
@@ -157,20 +160,21 @@ export class Engine {
                     AWS_EC2_METADATA_DISABLED: "true",
                 },
             });
-            const started = this.host;
-            this.hostOutputStart = this.printed.length;
-            void started.exited.then(() => undefined);
+            this.printedBefore = this.printed;
+            this.hostOffset = 0;
         }
         await this.host.configure(program.region === undefined ? {} : { "aws:region": program.region });
         this.lastRegion = program.region;
         return this.host;
     }
-    private hostOutputStart = 0;
+    /** What earlier hosts printed, and where this host's output starts counting. */
+    private printedBefore = "";
+    private hostOffset = 0;
 
     /** Copies the host's output into {@link printed}. */
     private collectOutput(): void {
         if (!this.host) return;
-        this.printed = this.printed.slice(0, this.hostOutputStart) + this.host.output();
+        this.printed = this.printedBefore + this.host.output().slice(this.hostOffset);
     }
 
     /** The state entry a declaration takes: its own name's, else an alias's. */
@@ -368,6 +372,22 @@ export class Engine {
         return sent;
     }
 
+    /**
+     * A fresh start for the next scenario: new emulators behind the same router, an empty state;
+     * the host stays (it makes its SDK clients per call).
+     */
+    async reset(): Promise<void> {
+        const old = this.emulators;
+        this.emulators = await startEmulators();
+        this.router.setTargets(Object.fromEntries(REGIONS.map((r) => [r, this.emulators[r].url])));
+        this.state.clear();
+        this.pending = [];
+        this.printed = "";
+        this.printedBefore = "";
+        this.hostOffset = this.host?.output().length ?? 0;
+        for (const emulator of Object.values(old)) await emulator.close();
+    }
+
     /** Ends the host (not the emulators). */
     async close(): Promise<void> {
         this.collectOutput();
@@ -378,6 +398,13 @@ export class Engine {
 
 /** Two emulators (one per region), a router in front of them, and an engine. */
 export async function startEngine(options: EngineOptions): Promise<Engine> {
+    const emulators = await startEmulators();
+    const router = await startRegionRouter(Object.fromEntries(REGIONS.map((r) => [r, emulators[r].url])));
+    return new Engine(emulators, router, options);
+}
+
+/** One emulator per region, with quick task lifecycles. */
+async function startEmulators(): Promise<Record<Region, Emulator>> {
     const emulators = {} as Record<Region, Emulator>;
     for (const region of REGIONS) {
         emulators[region] = await startEmulator({
@@ -387,9 +414,9 @@ export async function startEngine(options: EngineOptions): Promise<Engine> {
             delays: { provisioningMs: 5, pendingMs: 5, deprovisioningMs: 5 },
             handleSignals: false,
         });
+        emulators[region].seedVpc({ vpcId: EMPTY_VPC, subnets: [] });
     }
-    const router = await startRegionRouter(Object.fromEntries(REGIONS.map((r) => [r, emulators[r].url])));
-    return new Engine(emulators, router, options);
+    return emulators;
 }
 
 /** Ends the engine's host, its router and its emulators. */

@@ -14,6 +14,8 @@ export interface RegionRouter {
     readonly url: string;
     /** Requests forwarded per region (and `?` for unsigned ones), since start. */
     readonly forwarded: Record<string, number>;
+    /** Points each region at a new emulator (the map replaces the old one). */
+    setTargets(targets: Record<string, string>): void;
     close(): Promise<void>;
 }
 
@@ -24,7 +26,8 @@ export function signedRegion(authorization: string | undefined): string | undefi
 }
 
 /** Starts a router on a free local port; `targets` maps a region to its emulator's base URL. */
-export async function startRegionRouter(targets: Record<string, string>): Promise<RegionRouter> {
+export async function startRegionRouter(initial: Record<string, string>): Promise<RegionRouter> {
+    let targets = { ...initial };
     const forwarded: Record<string, number> = {};
     const agent = new http.Agent({ keepAlive: true });
     const server = http.createServer((req, res) => {
@@ -57,6 +60,9 @@ export async function startRegionRouter(targets: Record<string, string>): Promis
     return {
         url: `http://127.0.0.1:${port}`,
         forwarded,
+        setTargets: (next) => {
+            targets = { ...next };
+        },
         close: () =>
             new Promise<void>((resolve) => {
                 agent.destroy();
