@@ -194,7 +194,10 @@ export class Engine {
     async up(program: Program, replace: string[] = []): Promise<StepReport> {
         const host = await this.hostFor(program);
         const report: StepReport = { steps: {}, errors: {}, created: [] };
-        this.pending = [];
+        // The engine discards pending creates of the resources it now runs again (the provider may
+        // take over what they left); those of resources not in the program stay orphaned.
+        const names = new Set(program.resources.flatMap((d) => [d.name, ...(d.aliases ?? [])]));
+        this.pending = this.pending.filter((p) => !names.has(p.name));
         const deletions: StateEntry[] = [];
         const taken = new Set<StateEntry>();
         for (const decl of program.resources) {
@@ -313,7 +316,6 @@ export class Engine {
     async destroy(program: Program): Promise<StepReport> {
         const host = await this.hostFor(program);
         const report: StepReport = { steps: {}, errors: {}, created: [] };
-        this.pending = [];
         await Promise.all(
             [...this.state.values()].map(async (entry) => {
                 try {
