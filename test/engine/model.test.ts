@@ -18,7 +18,7 @@ import { checkInvariants, closeInvariantClients, type Violation } from "./invari
 import { captureProviderText, decl, EMPTY_VPC, quick, running, slow } from "./programs";
 import type { Props } from "../support/providerHost";
 
-const RUNS = Number(process.env.ENGINE_MODEL_RUNS || 40);
+const RUNS = Number(process.env.ENGINE_MODEL_RUNS || 12);
 const STEPS = Number(process.env.ENGINE_MODEL_STEPS || 8);
 const SEED = Number(process.env.ENGINE_MODEL_SEED || 20261130);
 const SLOTS = ["a", "b", "c"] as const;
@@ -61,6 +61,8 @@ interface Model {
     stack: string;
     slots: Record<string, Slot>;
     broken: boolean;
+    /** Whether this sequence was counted as broken. */
+    counted: boolean;
     log: string[];
 }
 
@@ -74,6 +76,8 @@ const figures = {
     steps: 0,
     edits: 0,
     operations: {} as Record<string, number>,
+    /** Milliseconds spent per operation kind, invariant checks included (a figure, never asserted). */
+    millis: {} as Record<string, number>,
     stepErrors: 0,
     violations: {} as Record<string, number>,
     brokenSequences: 0,
@@ -95,14 +99,17 @@ async function operate(model: Model, real: Real, label: string, op: () => Promis
     figures.steps += 1;
     const kind = label.split(" ")[0];
     figures.operations[kind] = (figures.operations[kind] ?? 0) + 1;
+    const started = Date.now();
     const report = await op();
     if (report && Object.keys(report.errors).length > 0) figures.stepErrors += 1;
     model.log.push(report ? `${label} → ${JSON.stringify(report.steps)}${Object.keys(report.errors).length ? ` errors ${Object.keys(report.errors).join(",")}` : ""}` : label);
     const violations = [...extra, ...(await checkInvariants(real.engine, label))];
+    figures.millis[kind] = (figures.millis[kind] ?? 0) + Date.now() - started;
     if (violations.length > 0) {
         // ENGINE_MODEL_CONTINUE=1 runs every sequence to its end (to count every violation).
         if (!process.env.ENGINE_MODEL_CONTINUE) model.broken = true;
-        figures.brokenSequences += 1;
+        if (!model.counted) figures.brokenSequences += 1;
+        model.counted = true;
         for (const v of violations) figures.violations[v.invariant] = (figures.violations[v.invariant] ?? 0) + 1;
         figures.firstBySequence.push({ invariant: violations[0].invariant, log: [...model.log], message: violations.map((v) => `(${v.invariant}) ${v.message}`).join("\n") });
     }
@@ -315,6 +322,7 @@ describe("engine model: random sequences of edits and operations keep the invari
                     stack: "dev",
                     slots: Object.fromEntries(SLOTS.map((s) => [s, { name: s, aliases: [], variant: s === "a" ? "quick" : undefined, renames: 0 }])),
                     broken: false,
+                    counted: false,
                     log: [],
                 };
                 await fc.asyncModelRun(() => ({ model, real }), commands);
@@ -334,6 +342,7 @@ describe("engine model: random sequences of edits and operations keep the invari
             operationSteps: figures.steps,
             editSteps: figures.edits,
             operations: figures.operations,
+            millisByOperation: figures.millis,
             stepsWithErrors: figures.stepErrors,
             sequencesBroken: figures.brokenSequences,
             violationsByInvariant: figures.violations,
