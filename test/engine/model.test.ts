@@ -12,13 +12,48 @@
  *     ENGINE_MODEL_RUNS=2000 ENGINE_MODEL_STEPS=12 ENGINE_MODEL_SEED=7 npm run engine:model
  */
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
 import * as fc from "fast-check";
 import { startEngine, stopEngine, type Engine, type Program, type ResourceDecl, type StepReport } from "./engine";
 import { checkInvariants, closeInvariantClients, type Violation } from "./invariants";
 import { captureProviderText, decl, EMPTY_VPC, quick, running, slow } from "./programs";
-import type { Props } from "../support/providerHost";
+import { REPO_ROOT, type Props } from "../support/providerHost";
 
-const RUNS = Number(process.env.ENGINE_MODEL_RUNS || 12);
+/** The section of docs/RELIABILITY.md this test writes (with `ENGINE_MODEL_REPORT=1`), between these markers. */
+const REPORT_PATH = path.join(REPO_ROOT, "docs", "RELIABILITY.md");
+const BEGIN = "<!-- engine-model: begin (written by test/engine/model.test.ts with ENGINE_MODEL_REPORT=1) -->";
+const END = "<!-- engine-model: end -->";
+
+/** Replaces (or appends) the figures block inside the engine-model section of docs/RELIABILITY.md. */
+function writeReport(summary: Record<string, unknown>, wallSeconds: number): void {
+    let commit = "unknown";
+    try {
+        commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: REPO_ROOT, encoding: "utf8" }).trim();
+    } catch {
+        // not a git checkout: the commit stays unknown
+    }
+    const block = [
+        BEGIN,
+        "",
+        `- Command: \`ENGINE_MODEL_REPORT=1 ENGINE_MODEL_RUNS=${String(summary.runs)} ENGINE_MODEL_STEPS=${String(summary.maxSteps)} ENGINE_MODEL_SEED=${String(summary.seed)} npm run engine:model\``,
+        `- Date: ${new Date().toISOString()}; code: commit ${commit}; machine: ${os.cpus().length} cores, Node ${process.version}; wall time ${wallSeconds.toFixed(1)} s`,
+        `- Sequences: ${String(summary.sequences)}; operation steps: ${String(summary.operationSteps)}; program edits: ${String(summary.editSteps)}; steps that failed as the program asked (injected faults, failing runs): ${String(summary.stepsWithErrors)}`,
+        `- Operations: ${JSON.stringify(summary.operations)}`,
+        `- Sequences that broke an invariant: ${String(summary.sequencesBroken)}; violations by invariant: ${JSON.stringify(summary.violationsByInvariant)}`,
+        "",
+        END,
+    ].join("\n");
+    const page = fs.readFileSync(REPORT_PATH, "utf8");
+    const begin = page.indexOf(BEGIN);
+    const end = page.indexOf(END);
+    const next = begin >= 0 && end > begin ? page.slice(0, begin) + block + page.slice(end + END.length) : `${page.trimEnd()}\n\n${block}\n`;
+    fs.writeFileSync(REPORT_PATH, next);
+}
+
+const RUNS = Number(process.env.ENGINE_MODEL_RUNS || 8);
 const STEPS = Number(process.env.ENGINE_MODEL_STEPS || 8);
 const SEED = Number(process.env.ENGINE_MODEL_SEED || 20261130);
 const SLOTS = ["a", "b", "c"] as const;
@@ -310,6 +345,7 @@ describe("engine model: random sequences of edits and operations keep the invari
     });
 
     it(`${RUNS} sequences of up to ${STEPS} commands (seed ${SEED})`, async () => {
+        const started = Date.now();
         engine = await startEngine({ provider: await captureProviderText() });
         const real: Real = { engine };
         await fc.assert(
@@ -348,6 +384,7 @@ describe("engine model: random sequences of edits and operations keep the invari
             violationsByInvariant: figures.violations,
         };
         console.log(`engine model figures: ${JSON.stringify(summary)}`);
+        if (process.env.ENGINE_MODEL_REPORT) writeReport(summary, (Date.now() - started) / 1000);
         const shortest = [...byInvariant.values()].map((f) => `(${f.invariant}) shortest sequence:\n  ${f.log.join("\n  ")}\n${f.message}`);
         assert.equal(figures.brokenSequences, 0, `${figures.brokenSequences} of ${figures.sequences} sequences broke an invariant\n${shortest.join("\n\n")}`);
     });
