@@ -144,6 +144,10 @@ export class Engine {
 
     /** A host configured for `program` (the engine configures the provider before each operation). */
     private async hostFor(program: Program): Promise<ProviderHost> {
+        // The provider host hands the stack's config to a provider once, when it first loads it
+        // (and the CLI starts a host per command): a new configuration needs a new host.
+        if (this.host && this.configured !== JSON.stringify(program.region ?? null)) await this.close();
+        this.configured = JSON.stringify(program.region ?? null);
         if (!this.host) {
             this.host = await startProviderHost({
                 cwd: REPO_ROOT,
@@ -167,6 +171,8 @@ export class Engine {
         this.lastRegion = program.region;
         return this.host;
     }
+    /** The configuration the running host was given (JSON of the region). */
+    private configured: string | undefined;
     /** What earlier hosts printed, and where this host's output starts counting. */
     private printedBefore = "";
     private hostOffset = 0;

@@ -99,7 +99,8 @@ describe("engine sequences (issue 9 regressions)", function () {
     });
 
     it("a host killed mid-create: the next up takes over (attaches), destroy leaves nothing", async () => {
-        const program: Program = { region: "us-east-1", resources: [decl("killed", slow(3))] };
+        // 12 s: long enough that the task still runs when the next up (a new host) looks for it, even on a loaded machine.
+        const program: Program = { region: "us-east-1", resources: [decl("killed", slow(12))] };
         assert.equal(await engine.killMidCreate(program, "killed"), true, "the host was killed after RunTask");
         await holds("host killed");
         const runTasks = engine.count("RunTask");
