@@ -39,6 +39,8 @@ const LINES = 50;
 const CONCURRENT = 6;
 const POLL_SECONDS = 0.5;
 const REPORT_PATH = path.join(REPO_ROOT, "docs", "RELIABILITY.md");
+/** The heading of the page's chapter that test/engine/ keeps, which this report does not rewrite. */
+const ENGINE_CHAPTER = "# Reliability: the engine's operations";
 const REPORT_COMMAND = "RELIABILITY_REPORT=1 npm run reliability";
 
 /** The bugs this matrix found (all fixed since): the report states one again if its scenario ever fails. */
@@ -159,7 +161,10 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
                 otherBugs,
             });
             fs.mkdirSync(path.dirname(REPORT_PATH), { recursive: true });
-            fs.writeFileSync(REPORT_PATH, page);
+            // The page's later chapters (the engine simulator's, written by test/engine/) are kept.
+            const previous = fs.existsSync(REPORT_PATH) ? fs.readFileSync(REPORT_PATH, "utf8") : "";
+            const kept = previous.indexOf(ENGINE_CHAPTER);
+            fs.writeFileSync(REPORT_PATH, kept >= 0 ? `${page.trimEnd()}\n\n${previous.slice(kept)}` : page);
             process.stderr.write(`The reliability figures are in ${path.relative(REPO_ROOT, REPORT_PATH)}.\n`);
         }
         await proxy?.close();
