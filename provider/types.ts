@@ -132,6 +132,60 @@ export interface TaskRunSpec {
     triggers?: unknown[];
     /** The AWS region. Default: the provider's `aws:region` config, else the SDK's region chain (`AWS_REGION`, profile). */
     region?: string;
+    /** How many attempts a run may make, and which stopped attempts are tried again (AWS Batch's
+     * model; see `plan/retryStrategy.ts`). Only changes how a run is watched: a change to it reruns
+     * nothing. Default: one attempt. */
+    retryStrategy?: RetryStrategy;
+}
+
+/** When a stopped attempt of a run is tried again, as a new task. */
+export interface RetryStrategy {
+    /** The most attempts of the run, the first included: 1 to 10. Default: 1 (no retry). */
+    attempts?: number;
+    /** Up to 5 rules, tried in order on an attempt that failed; the first that matches decides.
+     * When none matches (or none is given), an attempt is retried only when its failure is not the
+     * task's own doing: a Spot interruption or termination notice, or a start that failed while
+     * the image, the network interface, the secrets or the log stream were set up. Default: `[]`. */
+    evaluateOnExit?: RetryRule[];
+    /** Seconds to wait before the second attempt; doubled before each later one until 300 (a
+     * larger value is kept as it is). 0 to 3600. Default: 10. */
+    backoffSeconds?: number;
+}
+
+/** A rule of a {@link RetryStrategy}: it matches when every condition it gives matches (a rule
+ * without conditions matches every failed attempt). Each pattern matches the whole value, or,
+ * ending with `*`, its start; a value the task does not have (no exit code, no reason) matches no
+ * pattern. */
+export interface RetryRule {
+    /** A pattern of the task's stop code (e.g. `SpotInterruption`). */
+    onStopCode?: string;
+    /** A pattern of the task's stop reason (`stoppedReason`). */
+    onStatusReason?: string;
+    /** A pattern of the container's reason (e.g. `CannotPullContainerError*`): the run's container,
+     * else the first container that has one. */
+    onReason?: string;
+    /** A pattern of the run's container's exit code in decimal: digits, optionally ending with `*`. */
+    onExitCode?: string;
+    /** `RETRY` or `EXIT` (any letter case). */
+    action: "RETRY" | "EXIT";
+}
+
+/** One attempt of a run: the task it ran and how it ended. */
+export interface AttemptRecord {
+    /** The attempt's number, from 1. */
+    attempt: number;
+    /** The attempt's task. */
+    taskArn: string;
+    /** The task's stop code; null while it runs. */
+    stopCode: string | null;
+    /** The task's stop reason; null while it runs. */
+    stoppedReason: string | null;
+    /** The run's container's exit code; null when it reported none. */
+    exitCode: number | null;
+    /** When the task started running (ISO 8601), when it did. */
+    startedAt: string | null;
+    /** When the task stopped (ISO 8601), when it did. */
+    stoppedAt: string | null;
 }
 
 /** What the resource adds to the user's inputs: where the resource lives. Not set by users. */
@@ -223,6 +277,8 @@ export interface TaskRunResult {
     preparedTaskDefinition: TaskDefinition | null;
     /** The RunTask request exactly as it was sent. */
     runTaskRequest: Record<string, unknown>;
+    /** Every attempt of the run, in order; the fields above describe the last one. */
+    attempts: AttemptRecord[];
 }
 
 /** The resource's state: every checked input (the user's `taskDefinitionArn` input is kept as

@@ -17,6 +17,8 @@ import {
 } from "./taskStatus";
 import { hasLeftStartup, isStopped, isWatchTimeoutError, taskIdOf } from "../run/waiting";
 import { isoDate } from "../aws/ecs";
+import { attemptOfTags, attemptRequest } from "../plan/retryStrategy";
+import { runAttempts, type Attempt, type AttemptResult } from "./attempts";
 
 /** The last log lines quoted in a failure message. */
 const FAILURE_TAIL_LINES = 20;
@@ -89,7 +91,9 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
         }
         const plan = planRun(inputs, { region: ports.region, baseTaskDefinition: base, taskDefinitionArn: definition.taskDefinitionArn, subnets });
         const preparedTaskDefinition = plan.taskDefinition ?? base ?? null;
-        return await runAndWatch(plan, settings, preparedTaskDefinition, definition, ports, say, name);
+        return await runAttempts(settings.retryStrategy, plan.containerName, ports, say, (attempt) =>
+            runAndWatch(plan, settings, preparedTaskDefinition, definition, attempt.ports, attempt.say, name, attempt),
+        );
     } catch (err) {
         // The run failed and will not be recorded in state: its use of the revision goes, and the
         // revision with it when no other resource uses it.
@@ -128,7 +132,8 @@ async function runAndWatch(
     ports: RunPorts,
     say: (line: string) => void,
     name: string,
-): Promise<TaskRunResult> {
+    attempt: Attempt,
+): Promise<AttemptResult> {
     const request = plan.runTaskRequest;
 
     // 3. Attach to a task of this resource, with the same inputs, still running from an interrupted
@@ -137,11 +142,12 @@ async function runAndWatch(
     let task: Task | undefined;
     try {
         const found = await findRunningTask(request, ports);
-        task = found.task;
+        task = attempt.mayAttach ? found.task : undefined; // A later attempt follows one that stopped.
         if (task) {
+            attempt.number = attemptOfTags(task.tags);
             say(`Attaching to task ${task.taskArn}, still ${task.lastStatus} from an earlier, interrupted run.`);
         } else {
-            const started = await startTask(request, settings, found.runningArns, ports, say);
+            const started = await startTask(attemptRequest(request, attempt.number, attempt.max), settings, found.runningArns, ports, say);
             task = started.task;
             sent = started.sent;
         }
@@ -165,7 +171,7 @@ async function runAndWatch(
 
     try {
         const logs = logLocation(preparedTaskDefinition, plan.containerName, taskArn);
-        const reader = logs ? ports.openLogStream(logs.group, logs.stream, settings.streamOutput ? (line) => ports.log(line) : () => undefined) : undefined;
+        const reader = logs ? ports.openLogStream(logs.group, logs.stream, settings.streamOutput ? attempt.relay : () => undefined) : undefined;
         if (settings.streamOutput && !logs) {
             say(`Output cannot be streamed: container ${plan.containerName} has no awslogs configuration with a stream prefix.`);
         }
@@ -377,7 +383,7 @@ function result(
     logs: LogLocation | undefined,
     reader: LogReader | undefined,
     region: string,
-): TaskRunResult {
+): AttemptResult {
     const container = containerOf(task, containerName);
     return {
         taskArn: task.taskArn!,
@@ -400,7 +406,7 @@ function result(
     };
 }
 
-function failureMessage(outcome: TaskRunResult, containerName: string, task: Task): string {
+function failureMessage(outcome: AttemptResult, containerName: string, task: Task): string {
     const code = outcome.exitCode === null ? "no exit code" : `exit code ${outcome.exitCode}`;
     const tail = outcome.logTail.slice(-FAILURE_TAIL_LINES);
     const logs =

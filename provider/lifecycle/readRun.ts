@@ -1,6 +1,7 @@
 import type { TaskRunOutputs } from "../types";
 import type { RunPorts } from "./ports";
 import { containerOf } from "./taskStatus";
+import { refreshAttempts } from "./attempts";
 import { isoDate } from "../aws/ecs";
 import { errorCode } from "../aws/errors";
 
@@ -29,5 +30,6 @@ export async function readRun(state: TaskRunOutputs, ports: RunPorts): Promise<T
         stoppedReason: task.stoppedReason ?? state.stoppedReason ?? null,
         startedAt: isoDate(task.startedAt) ?? state.startedAt ?? null,
         stoppedAt: isoDate(task.stoppedAt) ?? state.stoppedAt ?? null,
+        ...(state.attempts ? { attempts: refreshAttempts(state.attempts, task, state.plan.containerName) } : {}),
     };
 }

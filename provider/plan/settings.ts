@@ -18,6 +18,7 @@ import {
 } from "./constants";
 import { logsWithAwslogs, selectContainer } from "./container";
 import { parseCustomizations } from "./customizations";
+import { resolveRetryStrategy, type ResolvedRetryStrategy } from "./retryStrategy";
 import { deepClone, isPlainObject } from "./json";
 import { isUnknown } from "./unknowns";
 
@@ -54,6 +55,7 @@ const SPEC_KEY_SET: Record<keyof TaskRunSpec, true> = {
     failOnNonZeroExit: true,
     triggers: true,
     region: true,
+    retryStrategy: true,
 };
 
 /** The names of the user's inputs, in the order of {@link TaskRunSpec}. */
@@ -67,6 +69,7 @@ export const WATCH_KEYS: readonly (keyof TaskRunSpec)[] = [
     "autoDeregisterTaskDefinition",
     "waitForCompletion",
     "failOnNonZeroExit",
+    "retryStrategy",
 ];
 
 /** The inputs that define what runs: a change to their meaning runs the task again. */
@@ -137,6 +140,8 @@ export interface RunSettings {
     triggers: unknown[];
     /** The region as given. Default: none (the provider's, resolved by the I/O layer). */
     region?: string;
+    /** Default: one attempt, no rules, backoff 10 s (see `plan/retryStrategy.ts`). */
+    retryStrategy: ResolvedRetryStrategy;
     /** Where the resource lives. */
     context: ResourceContext;
 }
@@ -192,6 +197,7 @@ export function resolveSettings(inputs: TaskRunInputs): RunSettings {
         failOnNonZeroExit: i.failOnNonZeroExit ?? true,
         triggers: i.triggers ?? [],
         region: i.region,
+        retryStrategy: resolveRetryStrategy(i.retryStrategy),
         context: i.__context,
     };
     return dropUndefined(settings);
@@ -226,6 +232,7 @@ const DEFAULTED_WHEN_UNKNOWN: readonly (keyof TaskRunSpec)[] = [
     "waitForCompletion",
     "failOnNonZeroExit",
     "triggers",
+    "retryStrategy",
 ];
 
 function withoutUnknownStructures<T extends TaskRunSpec>(value: T): T {

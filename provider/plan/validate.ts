@@ -10,12 +10,15 @@ import {
     FARGATE_LAUNCH_TYPES,
     FARGATE_SIZES,
     isInternalKey,
+    INPUTS_HASH_TAG,
     MAX_OVERRIDES_LENGTH,
+    MAX_TAGS,
 } from "./constants";
 import { logsWithAwslogs, selectContainer } from "./container";
 import { applyCustomizations, findCustomizationProblem } from "./customizations";
 import { isPlainObject } from "./json";
 import { planFromSettings } from "./planRun";
+import { ATTEMPT_TAG, resolveRetryStrategy, tagsAddedByRun } from "./retryStrategy";
 import { resolveSettings, SPEC_KEYS } from "./settings";
 import { containsUnknown, isUnknown } from "./unknowns";
 import { parseCpu, parseMemory } from "./units";
@@ -90,6 +93,7 @@ export function validateInputs(raw: Record<string, unknown>): CheckFailure[] {
     checkNetworkMode(view);
     checkImage(view);
     checkCapacityProviderStrategy(view);
+    checkRetryTags(view);
     if (failures.length === 0 && SPEC_KEYS.every((k) => !isUnknown(raw[k]))) checkPlannedRequest(view);
     return failures;
 }
@@ -243,6 +247,24 @@ function checkCapacityProviderStrategy(v: View): void {
         `\`capacityProviderStrategy\` cannot be used with \`launchType\` ${JSON.stringify(v.raw.launchType)}: RunTask takes one ` +
             "or the other. Remove `launchType` (the strategy chooses where the task runs) or remove `capacityProviderStrategy`.",
     );
+}
+
+/** A strategy of more than one attempt marks each task with one more tag (`ecs-task-run:attempt`):
+ * the user's tags must leave room for it. */
+function checkRetryTags(v: View): void {
+    if (!v.sure("tags", "retryStrategy") || !v.given("tags")) return;
+    const attempts = resolveRetryStrategy(v.spec.retryStrategy).attempts;
+    const room = MAX_TAGS - tagsAddedByRun(attempts);
+    const count = Object.keys(v.spec.tags ?? {}).length;
+    if (Object.keys(v.spec.tags ?? {}).includes(ATTEMPT_TAG)) {
+        v.add("tags", `\`tags\` key \`${ATTEMPT_TAG}\` is set by this resource; use another key.`);
+    } else if (count > room) {
+        v.add(
+            "tags",
+            `\`tags\` has ${count} tags; AWS allows ${MAX_TAGS} per task, and with \`retryStrategy.attempts\` ${attempts} this resource adds ` +
+                `\`${INPUTS_HASH_TAG}\` and \`${ATTEMPT_TAG}\`: give at most ${room}.`,
+        );
+    }
 }
 
 /** Plans the run with placeholders and checks what only the whole request shows: that the

@@ -14,6 +14,7 @@ import {
 import { findCustomizationProblem, parseCustomizations } from "./customizations";
 import { slugifyFamily } from "./family";
 import { isPlainObject, quote } from "./json";
+import { retryStrategyRule } from "./retryStrategy";
 import { isUnknown } from "./unknowns";
 import { parseCpu, parseMemory } from "./units";
 
@@ -57,6 +58,7 @@ export const FIELD_RULES: Record<keyof TaskRunSpec, FieldRule> = {
     failOnNonZeroExit: (v) => boolean("failOnNonZeroExit", v),
     triggers: (v) => (Array.isArray(v) ? null : `\`triggers\` must be a list of values (any change to them runs the task again); got ${quote(v)}.`),
     region: (v) => nonEmptyString("region", v),
+    retryStrategy: retryStrategyRule,
 };
 
 function nonEmptyString(name: string, v: unknown): string | null {

@@ -209,6 +209,17 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             logTail: ["line 1", "line 2", "line 3", "late line"],
             preparedTaskDefinition: inputs.plan.taskDefinition,
             runTaskRequest: sent,
+            attempts: [
+                {
+                    attempt: 1,
+                    taskArn: taskArn("t1"),
+                    stopCode: "EssentialContainerExited",
+                    stoppedReason: "Essential container in task exited",
+                    exitCode: 0,
+                    startedAt: "2024-01-01T00:00:01.000Z",
+                    stoppedAt: "2024-01-01T00:00:04.000Z",
+                },
+            ],
         });
     });
 

@@ -163,6 +163,18 @@ describe("lifecycle/readRun against faked SDK clients", () => {
             stoppedReason: "Essential container in task exited",
             startedAt: "2024-01-01T00:00:01.000Z",
             stoppedAt: "2024-01-01T00:10:00.000Z",
+            // The last attempt's record is brought up to date too.
+            attempts: [
+                {
+                    attempt: 1,
+                    taskArn: taskArn("t1"),
+                    stopCode: "EssentialContainerExited",
+                    stoppedReason: "Essential container in task exited",
+                    exitCode: 3,
+                    startedAt: "2024-01-01T00:00:01.000Z",
+                    stoppedAt: "2024-01-01T00:10:00.000Z",
+                },
+            ],
         });
     });
 

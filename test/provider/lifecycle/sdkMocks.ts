@@ -213,6 +213,17 @@ export function stateOf(inputs: CheckedInputs, result: Partial<TaskRunResult> = 
         logTail: [],
         preparedTaskDefinition: null,
         runTaskRequest: inputs.plan.runTaskRequest,
+        attempts: [
+            {
+                attempt: 1,
+                taskArn: result.taskArn ?? taskArn("t1"),
+                stopCode: "EssentialContainerExited",
+                stoppedReason: "Essential container in task exited",
+                exitCode: 0,
+                startedAt: "2024-01-01T00:00:01.000Z",
+                stoppedAt: "2024-01-01T00:00:09.000Z",
+            },
+        ],
         ...result,
     });
 }

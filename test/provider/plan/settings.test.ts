@@ -22,6 +22,7 @@ describe("plan/settings", () => {
             waitForCompletion: true,
             failOnNonZeroExit: true,
             triggers: [],
+            retryStrategy: { attempts: 1, evaluateOnExit: [], backoffSeconds: 10 },
             context: CTX,
         });
     });
@@ -58,9 +59,16 @@ describe("plan/settings", () => {
             failOnNonZeroExit: false,
             triggers: [1, "a"],
             region: "eu-west-1",
+            retryStrategy: { attempts: 3, evaluateOnExit: [{ onStopCode: "SpotInterruption", action: "RETRY" }], backoffSeconds: 0 },
         });
         const { __context, ...spec } = given;
         assert.deepStrictEqual(resolveSettings(given), { ...spec, context: __context });
+        // Rule actions are upper-cased; members left out take their defaults.
+        assert.deepStrictEqual(resolveSettings(inputs({ retryStrategy: { evaluateOnExit: [{ onExitCode: "75", action: "retry" as "RETRY" }] } })).retryStrategy, {
+            attempts: 1,
+            evaluateOnExit: [{ onExitCode: "75", action: "RETRY" }],
+            backoffSeconds: 10,
+        });
     });
 
     it("treats empty lists, nulls and empty security groups as not given", () => {
@@ -122,10 +130,18 @@ describe("plan/settings", () => {
     });
 
     it("splits the inputs into those that define the run and those that only watch it", () => {
-        assert.equal(SPEC_KEYS.length, 31);
+        assert.equal(SPEC_KEYS.length, 32);
         assert.deepStrictEqual(
             [...WATCH_KEYS].sort(),
-            ["autoDeregisterTaskDefinition", "failOnNonZeroExit", "streamOutput", "taskStartTimeoutSeconds", "taskWatchPollInterval", "waitForCompletion"],
+            [
+                "autoDeregisterTaskDefinition",
+                "failOnNonZeroExit",
+                "retryStrategy",
+                "streamOutput",
+                "taskStartTimeoutSeconds",
+                "taskWatchPollInterval",
+                "waitForCompletion",
+            ],
         );
         assert.equal(RUN_KEYS.length + WATCH_KEYS.length, SPEC_KEYS.length);
         assert.ok(RUN_KEYS.every((k) => !WATCH_KEYS.includes(k)));
