@@ -2,7 +2,8 @@ import type { TaskRunSpec } from "./types";
 import { PLACEHOLDER } from "./types";
 import { validateInputs } from "./plan/validate";
 import { planRun } from "./plan/planRun";
-import { renderPreview } from "./plan/preview";
+import { renderPreview, renderRetryStrategy } from "./plan/preview";
+import { resolveRetryStrategy } from "./plan/retryStrategy";
 
 /** Where the previewed resource would live. */
 export interface PreviewOptions {
@@ -31,5 +32,5 @@ export function previewRun(spec: TaskRunSpec, options: PreviewOptions): string {
         throw new Error(`Invalid EcsTaskRun "${options.name}":\n${failures.map((f) => `  ${f.property}: ${f.reason}`).join("\n")}`);
     }
     const region = spec.region ?? options.region ?? PLACEHOLDER.region;
-    return renderPreview(planRun(inputs, { region }));
+    return renderPreview(planRun(inputs, { region })) + renderRetryStrategy(resolveRetryStrategy(spec.retryStrategy));
 }
