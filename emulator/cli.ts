@@ -12,6 +12,8 @@
  *   --stop-timeout-scale X   multiplies containers' stopTimeout before SIGKILL (default 1)
  *   --throttle               enable throttling with the default token buckets
  *   --missing-image IMAGE    an image that cannot be pulled (repeatable)
+ *   --interrupt-tasks N      the next N tasks that run are interrupted as Fargate Spot does
+ *   --fail-starts N          the next N tasks fail to start (their image pull fails)
  *   --quiet                  do not print each request
  *   --help
  */
@@ -19,7 +21,7 @@ import { startEmulator, type EmulatorOptions } from "./index";
 
 const HELP = `Usage: npm run emulator -- [--port 4566] [--host 127.0.0.1] [--region us-east-1] [--account-id 123456789012]
   [--provisioning-ms 50] [--pending-ms 50] [--deprovisioning-ms 50] [--stop-timeout-scale 1]
-  [--throttle] [--missing-image IMAGE]... [--quiet]`;
+  [--throttle] [--missing-image IMAGE]... [--interrupt-tasks N] [--fail-starts N] [--quiet]`;
 
 interface CliOptions {
   emulator: EmulatorOptions;
@@ -75,6 +77,12 @@ export function parseArgs(argv: string[]): CliOptions {
         emulator.missingImages = [...(emulator.missingImages ?? []), image];
         break;
       }
+      case "--interrupt-tasks":
+        emulator.faults = { ...emulator.faults, interruptTasks: { count: number(flag, value()) } };
+        break;
+      case "--fail-starts":
+        emulator.faults = { ...emulator.faults, failStarts: { count: number(flag, value()) } };
+        break;
       case "--quiet":
         quiet = true;
         break;

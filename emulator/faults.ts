@@ -1,7 +1,7 @@
 /**
  * Faults on demand: throttling (token buckets per operation), RunTask failures,
  * eventual-consistency windows, slow/stuck starts, late log streams, missing
- * images and generic error injection.
+ * images, Spot interruptions, failed starts and generic error injection.
  */
 import { AwsError } from "./errors";
 
@@ -58,6 +58,33 @@ export interface FailNextFault {
   count?: number;
 }
 
+/** The next `count` tasks that reach RUNNING are interrupted as Fargate Spot interrupts a task:
+ * stop code `SpotInterruption`, reason `Your Spot Task was interrupted.`, containers sent SIGTERM
+ * (then SIGKILL after their `stopTimeout`). Any task counts, whatever its capacity provider. */
+export interface InterruptTasksFault {
+  /** How many tasks are interrupted. */
+  count: number;
+  /** How long each runs before it is interrupted (ms). Default 0: as soon as it runs. */
+  afterMs?: number;
+}
+
+/** The next `count` tasks fail to start while their image is pulled: stop code
+ * `TaskFailedToStart`, no exit code, the first container's reason (and the task's stop reason)
+ * `reason`. */
+export interface FailStartsFault {
+  /** How many tasks fail. */
+  count: number;
+  /** Default: {@link DEFAULT_FAIL_START_REASON} with the container's image. */
+  reason?: string;
+}
+
+/** The reason of a failed start when none is given (`<image>` is replaced by the container's image, normalized). */
+export const DEFAULT_FAIL_START_REASON =
+  "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref <image>: i/o timeout";
+
+/** The stop reason ECS gives a task that Fargate Spot interrupted. */
+export const SPOT_INTERRUPTION_REASON = "Your Spot Task was interrupted.";
+
 /** Fault settings; every member optional (a POST/`setFaults` sets only what it names). */
 export interface FaultSettings {
   throttle?: ThrottleFault;
@@ -74,6 +101,10 @@ export interface FaultSettings {
   missingImages?: string[];
   /** Error injection; an object or a list (each consumed separately). `null` clears. */
   failNext?: FailNextFault | FailNextFault[] | null;
+  /** Spot interruptions of the next N running tasks. `null` clears. */
+  interruptTasks?: InterruptTasksFault | null;
+  /** Failed starts (image pull) of the next N tasks. `null` clears. */
+  failStarts?: FailStartsFault | null;
 }
 
 /** Current fault state, as `GET /_emulator/faults` returns it. */
@@ -86,6 +117,8 @@ export interface FaultState {
   logStreamDelayMs: number;
   missingImages: string[];
   failNext: Array<Required<FailNextFault>>;
+  interruptTasks: (Required<InterruptTasksFault> & { remaining: number }) | null;
+  failStarts: (FailStartsFault & { remaining: number }) | null;
 }
 
 class TokenBucket {
@@ -159,6 +192,8 @@ export class FaultController {
       logStreamDelayMs: 0,
       missingImages: [],
       failNext: [],
+      interruptTasks: null,
+      failStarts: null,
     };
     this.buckets.clear();
     this.apply(validateFaultSettings(this.initial));
@@ -197,6 +232,14 @@ export class FaultController {
     if (patch.stuckInPending !== undefined) s.stuckInPending = patch.stuckInPending;
     if (patch.logStreamDelayMs !== undefined) s.logStreamDelayMs = patch.logStreamDelayMs;
     if (patch.missingImages !== undefined) s.missingImages = [...patch.missingImages];
+    if (patch.interruptTasks !== undefined) {
+      const f = patch.interruptTasks;
+      s.interruptTasks = f === null || f.count <= 0 ? null : { count: f.count, afterMs: f.afterMs ?? 0, remaining: f.count };
+    }
+    if (patch.failStarts !== undefined) {
+      const f = patch.failStarts;
+      s.failStarts = f === null || f.count <= 0 ? null : { ...f, remaining: f.count };
+    }
     if (patch.failNext !== undefined) {
       const list = patch.failNext === null ? [] : Array.isArray(patch.failNext) ? patch.failNext : [patch.failNext];
       s.failNext = list.map((f) => ({ ...f, status: f.status ?? 400, count: f.count ?? 1 }));
@@ -238,6 +281,24 @@ export class FaultController {
     return taken;
   }
 
+  /** Consumes one Spot interruption, if any is armed: how long the task runs before it (ms). */
+  takeInterruption(): number | undefined {
+    const f = this.state.interruptTasks;
+    if (!f || f.remaining <= 0) return undefined;
+    f.remaining -= 1;
+    if (f.remaining <= 0) this.state.interruptTasks = null;
+    return f.afterMs;
+  }
+
+  /** Consumes one failed start, if any is armed: the container's reason for a container of `image`. */
+  takeFailedStart(image: string): string | undefined {
+    const f = this.state.failStarts;
+    if (!f || f.remaining <= 0) return undefined;
+    f.remaining -= 1;
+    if (f.remaining <= 0) this.state.failStarts = null;
+    return f.reason ?? DEFAULT_FAIL_START_REASON.replace("<image>", normalizeImage(image));
+  }
+
   isImageMissing(image: string): boolean {
     const wanted = normalizeImage(image);
     return this.state.missingImages.some((m) => normalizeImage(m) === wanted);
@@ -266,6 +327,8 @@ const FAULT_KEYS = new Set([
   "logStreamDelayMs",
   "missingImages",
   "failNext",
+  "interruptTasks",
+  "failStarts",
 ]);
 
 function fail(message: string): never {
@@ -346,6 +409,25 @@ export function validateFaultSettings(input: unknown): FaultSettings {
     const m = input.missingImages;
     if (!Array.isArray(m) || m.some((x) => typeof x !== "string")) fail("missingImages must be a list of strings");
     out.missingImages = m as string[];
+  }
+  if (input.interruptTasks !== undefined) {
+    const f = input.interruptTasks;
+    if (f === null) out.interruptTasks = null;
+    else {
+      if (!isRecord(f)) fail("interruptTasks must be an object { count, afterMs? }");
+      const count = nonNegative(f.count, "interruptTasks.count");
+      out.interruptTasks = { count, ...(f.afterMs !== undefined ? { afterMs: nonNegative(f.afterMs, "interruptTasks.afterMs") } : {}) };
+    }
+  }
+  if (input.failStarts !== undefined) {
+    const f = input.failStarts;
+    if (f === null) out.failStarts = null;
+    else {
+      if (!isRecord(f)) fail("failStarts must be an object { count, reason? }");
+      const count = nonNegative(f.count, "failStarts.count");
+      if (f.reason !== undefined && (typeof f.reason !== "string" || f.reason === "")) fail("failStarts.reason must be a non-empty string");
+      out.failStarts = { count, ...(typeof f.reason === "string" ? { reason: f.reason } : {}) };
+    }
   }
   if (input.failNext !== undefined) {
     const f = input.failNext;

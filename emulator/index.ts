@@ -25,7 +25,7 @@ import { EcsState } from "./services/ecs/state";
 import { LogStore } from "./services/logs/store";
 import { Timers } from "./timers";
 
-export type { BucketConfig, FailNextFault, FaultSettings, FaultState, RunTaskFailuresFault, ThrottleFault } from "./faults";
+export type { BucketConfig, FailNextFault, FailStartsFault, FaultSettings, FaultState, InterruptTasksFault, RunTaskFailuresFault, ThrottleFault } from "./faults";
 export { DEFAULT_BUCKETS } from "./faults";
 export type { JournalEntry } from "./journal";
 export type { TaskSummary } from "./runner/lifecycle";

@@ -6,7 +6,7 @@
 import { statSync } from "node:fs";
 import type { EmulatorContext } from "../context";
 import { randomHex } from "../ids";
-import { normalizeImage } from "../faults";
+import { normalizeImage, SPOT_INTERRUPTION_REASON } from "../faults";
 import type { ContainerRecord, TaskRecord } from "../services/ecs/model";
 import type { TaskLauncher } from "../services/ecs/state";
 import { LogSink } from "./logSink";
@@ -146,6 +146,12 @@ export class TaskRunner implements TaskLauncher {
       this.failToStart(rt, reason);
       return;
     }
+    const failed = task.containers.length > 0 ? this.ctx.faults.takeFailedStart(task.containers[0].image) : undefined;
+    if (failed !== undefined) {
+      task.containers[0].reason = failed;
+      this.failToStart(rt, failed);
+      return;
+    }
     const logError = this.prepareLogGroups(task);
     if (logError) {
       this.failToStart(rt, logError);
@@ -172,6 +178,16 @@ export class TaskRunner implements TaskLauncher {
       if (task.desiredStatus !== "RUNNING") break;
       this.startContainer(rt, c);
     }
+    const interruptAfter = task.desiredStatus === "RUNNING" ? this.ctx.faults.takeInterruption() : undefined;
+    if (interruptAfter !== undefined) this.ctx.timers.after(interruptAfter, () => this.interrupt(rt));
+    this.finishIfIdle(rt);
+  }
+
+  /** Stops a running task as Fargate Spot does when it takes the capacity back. */
+  private interrupt(rt: TaskRuntime): void {
+    if (rt.task.desiredStatus !== "RUNNING") return;
+    this.markStopping(rt.task, "SpotInterruption", SPOT_INTERRUPTION_REASON);
+    this.terminateAll(rt);
     this.finishIfIdle(rt);
   }
 

@@ -35,6 +35,14 @@ describe("emulator: CLI arguments", () => {
     assert.equal(quiet, true);
   });
 
+  it("reads Spot interruptions and failed starts as faults to start with", () => {
+    assert.deepEqual(parseArgs(["--interrupt-tasks", "2", "--fail-starts=1"]).emulator.faults, {
+      interruptTasks: { count: 2 },
+      failStarts: { count: 1 },
+    });
+    assert.throws(() => parseArgs(["--fail-starts", "x"]), /--fail-starts needs a number/);
+  });
+
   it("rejects unknown options and bad numbers", () => {
     assert.throws(() => parseArgs(["--nope"]), /unknown option/);
     assert.throws(() => parseArgs(["--port", "x"]), /--port needs a number/);

@@ -196,6 +196,39 @@ describe("emulator: faults", () => {
     await waitForStatus(c.ecs, ok);
   });
 
+  it("interruptTasks: the next N running tasks are interrupted as Fargate Spot does, the others run", async () => {
+    emulator.setFaults({ interruptTasks: { count: 1, afterMs: 100 } });
+    const spot = await runOne(c.ecs, { taskDefinition: "sleepy" });
+    const stopped = await waitForStatus(c.ecs, spot);
+    assert.equal(stopped.stopCode, "SpotInterruption");
+    assert.equal(stopped.stoppedReason, "Your Spot Task was interrupted.");
+    assert.ok(stopped.startedAt, "it ran before it was interrupted");
+    assert.equal(stopped.containers?.[0].exitCode, 143, "SIGTERM");
+    assert.equal(emulator.getFaults().interruptTasks, null, "consumed");
+    const next = await waitForStatus(c.ecs, await runOne(c.ecs, { taskDefinition: "quick" }));
+    assert.deepEqual([next.stopCode, next.containers?.[0].exitCode], ["EssentialContainerExited", 0]);
+  });
+
+  it("failStarts: the next N tasks fail to start with an image pull error (reason given or default)", async () => {
+    const set = await control(emulator, "POST", "/_emulator/faults", { failStarts: { count: 2 } });
+    assert.deepEqual((set.json as { failStarts: unknown }).failStarts, { count: 2, remaining: 2 });
+    for (let i = 0; i < 2; i += 1) {
+      const failed = await waitForStatus(c.ecs, await runOne(c.ecs, { taskDefinition: "quick" }));
+      const reason = "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref busybox:1.36: i/o timeout";
+      assert.deepEqual(
+        [failed.stopCode, failed.stoppedReason, failed.startedAt, failed.containers?.[0].reason, failed.containers?.[0].exitCode],
+        ["TaskFailedToStart", reason, undefined, reason, undefined],
+      );
+    }
+    const ok = await waitForStatus(c.ecs, await runOne(c.ecs, { taskDefinition: "quick" }));
+    assert.equal(ok.containers?.[0].exitCode, 0);
+    emulator.setFaults({ failStarts: { count: 1, reason: "ResourceInitializationError: unable to pull secrets or registry auth" } });
+    const secrets = await waitForStatus(c.ecs, await runOne(c.ecs, { taskDefinition: "quick" }));
+    assert.equal(secrets.containers?.[0].reason, "ResourceInitializationError: unable to pull secrets or registry auth");
+    assert.equal((await control(emulator, "POST", "/_emulator/faults", { failStarts: { count: "x" } })).status, 400);
+    assert.equal((await control(emulator, "POST", "/_emulator/faults", { interruptTasks: { count: 1, afterMs: -1 } })).status, 400);
+  });
+
   describe("control API", () => {
     it("POST/GET/DELETE /_emulator/faults", async () => {
       const set = await control(emulator, "POST", "/_emulator/faults", { missingWindowMs: 10, failNext: { operation: "ListTasks", code: "AccessDeniedException", message: "no" } });
