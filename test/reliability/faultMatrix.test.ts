@@ -3,7 +3,7 @@
  * faults switched on, and the figures that show the runs survive them: runs failed, tasks started
  * twice, tasks left running, log lines lost (all 0).
  *
- * - Scenarios 1-4 and 6-8 call the provider in this process (`ecsTaskRunProvider`, as
+ * - Scenarios 1-4 and 6-9 call the provider in this process (`ecsTaskRunProvider`, as
  *   test/provider/lifecycle/provider.emulator.test.ts does), with the AWS SDK pointed at the
  *   endpoint through a recording proxy (`AWS_ENDPOINT_URL`; see recordingProxy.ts).
  * - Scenario 5 runs the real serialized provider in the real Pulumi provider host (driven over
@@ -869,6 +869,160 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
                 mustFail: /AccessDeniedException|not authorized to perform: ecs:DescribeTasks/,
                 injectedErrorCode: "AccessDeniedException",
                 mustInject: ["injectedError"],
+            });
+        });
+    });
+
+    describe("9. retries (retryStrategy): Spot interruptions and failed starts", () => {
+        /** Options of {@link retryScenario}. */
+        interface RetryScenario {
+            id: string;
+            title: string;
+            faultsText: string;
+            faults: FaultSettings;
+            retryStrategy: NonNullable<TaskRunInputs["retryStrategy"]>;
+            expects: string;
+            /** Attempts each run must make. */
+            attempts: number;
+            /** Every run must fail with this message (its attempts listed); else every run completes. */
+            mustFail?: RegExp;
+            mustInject: FaultKind[];
+        }
+
+        /** The task's lines of the attempt `n`, as streamed (prefixed with the attempt's number). */
+        function attemptLines(lines: string[], name: string, n: number): string[] {
+            const own = new RegExp(`^\\[attempt ${n}\\] (${name}-line-\\d+)$`);
+            return lines.flatMap((line) => own.exec(line)?.slice(1, 2) ?? []);
+        }
+
+        /** The attempt numbers a failure's message lists. */
+        function listedAttempts(err: unknown): number[] {
+            return [...errorText(err).matchAll(/^ {2}(\d+)\. task /gm)].map((m) => Number(m[1]));
+        }
+
+        async function retryScenario(opts: RetryScenario): Promise<void> {
+            resetEndpoint(opts.faults);
+            const started = Date.now();
+            const names = Array.from({ length: CONCURRENT }, (_, i) => `s${opts.id}-run${i + 1}`);
+            // The lines, then a second of work during which the task can be interrupted.
+            const command = ["sh", "-c", `for i in $(seq 1 ${LINES}); do echo $0-line-$i; done; sleep 1`];
+            const all = names.map((name) => inputsFor(name, { command: [...command, name], retryStrategy: opts.retryStrategy }));
+            const { value: runs, lines: output } = await captureOutput(() =>
+                Promise.all(
+                    all.map(async (inputs): Promise<Run> => {
+                        const run: Run = { name: inputs.__context.name, startedBy: startedByFor(inputs.__context), streamed: [] };
+                        try {
+                            run.outs = await createInProcess(inputs);
+                        } catch (err) {
+                            run.error = err;
+                        }
+                        return run;
+                    }),
+                ),
+            );
+            const seconds = (Date.now() - started) / 1000;
+            const injected = injectedSinceClear();
+            const runTaskCalls = emulator.journal({ operation: "RunTask" }).length;
+            resetEndpoint();
+            const left = await leftRunning(runs.map((r) => r.startedBy));
+            const tasks = runs.map((r) => tasksOf(r.startedBy));
+            const spot = tasks.flat().filter((t) => t.stopCode === "SpotInterruption").length;
+            const pull = tasks.flat().filter((t) => t.stopCode === "TaskFailedToStart" && /i\/o timeout/.test(t.stoppedReason ?? "")).length;
+            if (spot > 0) injected.spotInterrupted = spot;
+            if (pull > 0) injected.startFailed = pull;
+            // The attempts each run reports: its `attempts` output, or the list in its failure's message.
+            const reported = runs.map((r) => (r.outs ? r.outs.attempts.map((a) => a.attempt) : listedAttempts(r.error)));
+            // Lines: the last attempt's, streamed with its number and in `logTail`, when the run completes.
+            const lineChecks = runs.map((r, i) => {
+                if (!r.outs) return { lost: 0, duplicated: 0, detail: "" };
+                const last = reported[i].at(-1) ?? 1;
+                return lineFigures({ ...r, streamed: attemptLines(output, r.name, last) });
+            });
+            const failed = opts.mustFail
+                ? runs.filter((r) => r.error === undefined || !opts.mustFail!.test(errorText(r.error)))
+                : runs.filter((r) => r.error !== undefined || r.outs?.exitCode !== 0);
+            record(
+                {
+                    id: opts.id,
+                    title: opts.title,
+                    faults: opts.faultsText,
+                    expects: opts.expects,
+                    runs: runs.length,
+                    interrupted: 0,
+                    failed: failed.length,
+                    failedAsExpected: opts.mustFail ? runs.length - failed.length : 0,
+                    injected,
+                    runTaskCalls,
+                    tasksStarted: tasks.reduce((n, t) => n + t.length, 0),
+                    duplicates: tasks.reduce((n, t, i) => n + Math.max(0, t.length - reported[i].length), 0),
+                    leftRunning: left.count,
+                    linesChecked: !opts.mustFail,
+                    linesLost: lineChecks.reduce((n, l) => n + l.lost, 0),
+                    linesDuplicated: lineChecks.reduce((n, l) => n + l.duplicated, 0),
+                    seconds,
+                },
+                () => {
+                    assert.deepEqual(
+                        failed.map((r) => `${r.name}: ${r.error ? errorText(r.error) : `exit code ${String(r.outs?.exitCode)}`}`),
+                        [],
+                        opts.mustFail ? `every run fails with ${String(opts.mustFail)}` : "every run completes",
+                    );
+                    const expected = Array.from({ length: opts.attempts }, (_, i) => i + 1);
+                    assert.deepEqual(
+                        runs.flatMap((r, i) => (JSON.stringify(reported[i]) === JSON.stringify(expected) ? [] : [`${r.name}: attempts ${JSON.stringify(reported[i])}`])),
+                        [],
+                        `${opts.attempts} attempts each`,
+                    );
+                    assert.deepEqual(
+                        runs.flatMap((r, i) => (tasks[i].length === opts.attempts ? [] : [`${r.name}: ${tasks[i].length} tasks`])),
+                        [],
+                        "one task per attempt, never more than `attempts`",
+                    );
+                    assert.equal(left.count, 0, `nothing left running: ${left.detail}`);
+                    assert.deepEqual(lineChecks.map((l) => l.detail).filter(Boolean), [], "no line of the last attempt lost");
+                    assert.equal(lineChecks.reduce((n, l) => n + l.duplicated, 0), 0, "no line streamed twice");
+                    for (const kind of opts.mustInject) assert.ok((injected[kind] ?? 0) > 0, `the endpoint injected ${kind}: ${JSON.stringify(injected)}`);
+                },
+            );
+        }
+
+        it("9a. each run's first task interrupted by Spot: retried, every run completes", async () => {
+            await retryScenario({
+                id: "9a",
+                title: "Spot interruptions, retried",
+                faultsText: `the next ${CONCURRENT} tasks that run are interrupted 300 ms in (\`interruptTasks\`); \`retryStrategy: { attempts: 3, backoffSeconds: 1 }\``,
+                faults: { interruptTasks: { count: CONCURRENT, afterMs: 300 } },
+                retryStrategy: { attempts: 3, backoffSeconds: 1 },
+                expects: "every run completes on its second attempt (a new task) with its lines; one task per attempt; nothing left running",
+                attempts: 2,
+                mustInject: ["spotInterrupted"],
+            });
+        });
+
+        it("9b. each run's first task fails to pull its image: retried, every run completes", async () => {
+            await retryScenario({
+                id: "9b",
+                title: "Failed image pulls, retried",
+                faultsText: `the next ${CONCURRENT} tasks fail to start, their image pull timing out (\`failStarts\`); \`retryStrategy: { attempts: 2, backoffSeconds: 1 }\``,
+                faults: { failStarts: { count: CONCURRENT } },
+                retryStrategy: { attempts: 2, backoffSeconds: 1 },
+                expects: "as 9a",
+                attempts: 2,
+                mustInject: ["startFailed"],
+            });
+        });
+
+        it("9c. every task interrupted: each run stops at `attempts` and fails listing its attempts", async () => {
+            await retryScenario({
+                id: "9c",
+                title: "Every attempt interrupted",
+                faultsText: "every task that runs is interrupted 300 ms in; `retryStrategy: { attempts: 2, backoffSeconds: 0 }`",
+                faults: { interruptTasks: { count: 1000, afterMs: 300 } },
+                retryStrategy: { attempts: 2, backoffSeconds: 0 },
+                expects: "every run fails after exactly 2 tasks, its message listing both attempts; nothing left running",
+                attempts: 2,
+                mustFail: /\nAttempts \(2 of at most 2\):\n {2}1\. task .*SpotInterruption.*\n {2}2\. task .*SpotInterruption/,
+                mustInject: ["spotInterrupted"],
             });
         });
     });

@@ -16,6 +16,8 @@ export const FAULT_KINDS = [
     "hostKilled",
     "hostSignalled",
     "gone",
+    "spotInterrupted",
+    "startFailed",
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
@@ -54,6 +56,14 @@ export const FAULT_KIND_LABELS: Record<FaultKind, { label: string; source: strin
     hostKilled: { label: "Host SIGKILLed mid-run", source: "the test" },
     hostSignalled: { label: "Host SIGTERMed / SIGINTed mid-run", source: "the test" },
     gone: { label: "Gone before read/delete", source: "the test: a task ECS does not know, a deleted cluster, an INACTIVE definition" },
+    spotInterrupted: {
+        label: "Spot interruptions",
+        source: "the endpoint's tasks stopped with stop code `SpotInterruption` (the `interruptTasks` fault)",
+    },
+    startFailed: {
+        label: "Failed starts (image pull)",
+        source: "the endpoint's tasks stopped with stop code `TaskFailedToStart` by the `failStarts` fault",
+    },
 };
 
 /** What one scenario measured. */
@@ -186,7 +196,7 @@ export function renderReport(unordered: ScenarioFigures[], ctx: ReportContext): 
     out(`- Result: ${t.passed} of ${all.length} scenarios pass.`);
     out();
     out(
-        `Scenarios 1-4, 6-8 call the provider (\`ecsTaskRunProvider\`) in the test's process, ${ctx.concurrent} creates at once, with the AWS SDK ` +
+        `Scenarios 1-4, 6-9 call the provider (\`ecsTaskRunProvider\`) in the test's process, ${ctx.concurrent} creates at once, with the AWS SDK ` +
             "pointed at the endpoint (`AWS_ENDPOINT_URL`) through a small recording proxy. Scenario 5 runs the real serialized provider in the " +
             "real Pulumi provider host (`@pulumi/pulumi/cmd/dynamic-provider`), driven over gRPC as the engine drives it, and kills that host. " +
             `Each run's task prints ${ctx.lines} numbered lines (\`for i in $(seq 1 ${ctx.lines}); do echo <run>-line-$i; done\`), with ` +
@@ -251,12 +261,14 @@ export function renderReport(unordered: ScenarioFigures[], ctx: ReportContext): 
             "(its host killed under it) is counted apart.",
     );
     out(
-        "- **Failed**: runs that threw although they should have completed (every fault of scenarios 1-7 is recoverable). " +
-            "“As required”: runs that must fail (scenario 8: a task that never starts, a fatal error while watching).",
+        "- **Failed**: runs that threw although they should have completed (every fault of scenarios 1-7, 9a and 9b is recoverable). " +
+            "“As required”: runs that must fail (scenario 8: a task that never starts, a fatal error while watching; scenario 9c: " +
+            "every attempt interrupted).",
     );
     out(
         "- **Started twice**: for each resource (its `startedBy`), the distinct tasks the endpoint started, minus the tasks its creates " +
-            "should have started (one per create; none for a create that attached to a running task).",
+            "should have started (one per create; none for a create that attached to a running task; in scenario 9, one per attempt " +
+            "the run reports in its `attempts` output or its failure's message).",
     );
     out("- **Left running**: when the scenario ends (after a bounded wait for stops to land), tasks of its resources not STOPPED, plus live task processes.");
     out(
