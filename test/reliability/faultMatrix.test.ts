@@ -503,9 +503,11 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             title: "Provider host killed mid-run",
             faults:
                 "the real provider host SIGKILLed while its task runs, then a new host creates the same resource; " +
+                "the same while the second attempt of a run with a `retryStrategy` runs (its first interrupted by Spot); " +
                 "a host SIGTERMed, and one SIGINTed, while their task runs",
             expects:
                 "the new host attaches to the running task (no second RunTask) and reports its result and its line; " +
+                "mid-retry, it attaches to the attempt in flight and knows its number (no new attempt 1); " +
                 "a signalled host stops its task (`UserInitiated`, a reason naming the resource) before it exits",
             runs: 0,
             interrupted: 0,
@@ -523,7 +525,7 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
         };
         /** The scenario's tests that passed: its figures pass when all did. */
         let passed = 0;
-        const SCENARIO_TESTS = 3;
+        const SCENARIO_TESTS = 4;
         const startedBy = (name: string): string => startedByFor({ project: HOST_PROJECT, stack: HOST_STACK, name });
 
         async function newHost(): Promise<ProviderHost> {
@@ -567,7 +569,7 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
 
         after(async () => {
             for (const host of hosts) await host.close();
-            const names = ["s5-restart", "s5-sigterm", "s5-sigint"];
+            const names = ["s5-restart", "s5-retry", "s5-sigterm", "s5-sigint"];
             figures.push({
                 ...fig,
                 runTaskCalls: emulator.journal({ operation: "RunTask" }).length,
@@ -626,6 +628,68 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             assert.equal(created!.properties.lastStatus, "STOPPED");
             assert.ok(tail.includes("s5-restart-done"), `the task's line is in logTail: ${JSON.stringify(tail)}`);
             assert.ok(second.output().includes("s5-restart-done"), "the task's line is streamed by the new host");
+            assert.equal(left.count, 0, `nothing left running: ${left.detail}`);
+            passed += 1;
+        });
+
+        it("SIGKILL mid-retry: the new host attaches to the attempt in flight, knows its number, starts no new attempt", async () => {
+            const started = Date.now();
+            const mine = startedBy("s5-retry");
+            emulator.setFaults({ interruptTasks: { count: 1, afterMs: 300 } });
+            const [first, second] = await Promise.all([newHost(), newHost()]);
+            const interrupted = createInBackground(first, await checkedOn(first, "s5-retry"));
+            await first.waitForOutput(/Attempt 2\/3: Task [0-9a-f]+ is RUNNING\./, 30_000);
+            first.kill("SIGKILL");
+            await first.exited;
+            fig.interrupted += 1;
+            fig.injected.hostKilled = (fig.injected.hostKilled ?? 0) + 1;
+            fig.injected.spotInterrupted = (fig.injected.spotInterrupted ?? 0) + 1;
+            const firstOutcome = await interrupted;
+            const before = tasksOf(mine);
+            const runTaskBefore = emulator.journal({ operation: "RunTask" }).length;
+
+            fig.runs += 1;
+            let created: { id: string; properties: Props } | undefined;
+            let error: unknown;
+            try {
+                created = await second.create(await checkedOn(second, "s5-retry"));
+            } catch (err) {
+                error = err;
+                fig.failed += 1;
+            }
+            const runTaskAfter = emulator.journal({ operation: "RunTask" }).length;
+            const tasks = tasksOf(mine);
+            fig.duplicates += Math.max(0, tasks.length - 2);
+            const tail = (created?.properties.logTail as string[] | undefined) ?? [];
+            fig.linesLost += tail.includes("s5-retry-done") && second.output().includes("[attempt 2] s5-retry-done") ? 0 : 1;
+            const left = await leftRunning([mine]);
+            fig.leftRunning += left.count;
+            fig.seconds += (Date.now() - started) / 1000;
+
+            assert.notEqual(firstOutcome, "completed", "the first host was killed before its Create answered");
+            assert.deepEqual(
+                before.map((t) => [t.stopCode ?? null, t.lastStatus]),
+                [
+                    ["SpotInterruption", "STOPPED"],
+                    [null, "RUNNING"],
+                ],
+                "attempt 1 interrupted, attempt 2 running when the host died",
+            );
+            assert.equal(error, undefined, `the new host's Create: ${errorText(error)}`);
+            assert.equal(runTaskAfter, runTaskBefore, "no new RunTask: no second copy of attempt 2, no new attempt 1");
+            assert.deepEqual(
+                tasks.map((t) => t.taskArn),
+                before.map((t) => t.taskArn),
+            );
+            assert.equal(created!.id, before[1].taskArn);
+            assert.match(second.output(), /Attempt 2\/3: Attaching to task/);
+            assert.deepEqual(
+                (created!.properties.attempts as { attempt: number; taskArn: string }[]).map((a) => [a.attempt, a.taskArn]),
+                [[2, before[1].taskArn]],
+            );
+            assert.equal(created!.properties.exitCode, 0);
+            assert.ok(tail.includes("s5-retry-done"), `the task's line is in logTail: ${JSON.stringify(tail)}`);
+            assert.ok(second.output().includes("[attempt 2] s5-retry-done"), "the line is streamed with its attempt's number");
             assert.equal(left.count, 0, `nothing left running: ${left.detail}`);
             passed += 1;
         });
