@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ecsTaskRunProvider } from "./provider";
-import type { PlannedRun, TaskRunSpec, TaskDefinition } from "./types";
+import type { AttemptRecord, PlannedRun, TaskRunSpec, TaskDefinition } from "./types";
 
 /** A value that may be given as a Pulumi `Input`, at any depth. */
 export type DeepInput<T> = T extends string | number | boolean | null | undefined
@@ -38,6 +38,7 @@ const RESULT_OUTPUTS = [
     "taskDefinitionUse",
     "requestedTaskDefinitionArn",
     "stateVersion",
+    "attempts",
 ] as const;
 
 /**
@@ -107,6 +108,9 @@ export class EcsTaskRun extends pulumi.dynamic.Resource {
     declare public readonly requestedTaskDefinitionArn: pulumi.Output<string | undefined>;
     /** The version of the state's shape (1). */
     declare public readonly stateVersion: pulumi.Output<number>;
+    /** Every attempt of the run, in order (one without a `retryStrategy`): its task, stop code and
+     * reason, exit code, start and stop times. The outputs above describe the last attempt. */
+    declare public readonly attempts: pulumi.Output<AttemptRecord[]>;
 
     constructor(name: string, args: EcsTaskRunArgs, opts?: pulumi.CustomResourceOptions) {
         const outputs = Object.fromEntries(RESULT_OUTPUTS.map((key) => [key, undefined]));
