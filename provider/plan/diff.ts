@@ -45,7 +45,7 @@ export interface DiffContext {
  * shape), the normalized inputs are compared instead.
  *
  * Updates (run nothing): `streamOutput`, `taskStartTimeoutSeconds`, `taskWatchPollInterval`,
- * `autoDeregisterTaskDefinition`, `waitForCompletion`, `failOnNonZeroExit`, and `__secretKeys`
+ * `autoDeregisterTaskDefinition`, `waitForCompletion`, `failOnNonZeroExit`, `retryStrategy`, and `__secretKeys`
  * (an input made secret later: the recorded plan and log tail are redacted again). `plan` and the
  * result fields are ignored.
  */

@@ -19,7 +19,7 @@ export function startedByFor(ctx: ResourceContext): string {
  * A hash (32 hex digits of SHA-256) of the canonical JSON of the settings that define the run
  * and of the resource context; the settings that only change how a run is watched (timeouts,
  * poll interval, `streamOutput`, `failOnNonZeroExit`, `autoDeregisterTaskDefinition`,
- * `waitForCompletion`) are left out. Equal settings give equal hashes, whatever the key order.
+ * `waitForCompletion`, `retryStrategy`) are left out. Equal settings give equal hashes, whatever the key order.
  */
 export function inputsHash(settings: RunSettings, ctx: ResourceContext): string {
     const defining = {

@@ -12,7 +12,10 @@ import {
     ruleMatches,
     type AttemptEnd,
 } from "../../../provider/plan/retryStrategy";
+import { diffRun } from "../../../provider/plan/diff";
+import { planRun } from "../../../provider/plan/planRun";
 import { validateInputs } from "../../../provider/plan/validate";
+import type { TaskRunSpec } from "../../../provider/types";
 import { previewRun } from "../../../provider/preview";
 import { CTX } from "./fixtures";
 
@@ -95,6 +98,31 @@ describe("plan/retryStrategy", () => {
             assert.deepStrictEqual(validateInputs({ ...OK, tags: { "ecs-task-run:attempt": "1" }, __context: CTX }), [
                 { property: "tags", reason: "`tags` key `ecs-task-run:attempt` is set by this resource; use another key." },
             ]);
+        });
+    });
+
+    describe("in diff: a watch-only setting", () => {
+        const BASE: TaskRunSpec = { command: ["./migrate"], image: "alpine", launchType: "FARGATE_SPOT" };
+        const diff = (before: TaskRunSpec, after: TaskRunSpec) =>
+            diffRun(
+                { ...before, __context: CTX, plan: planRun({ ...before, __context: CTX }, {}), taskArn: "arn:aws:ecs:us-east-1:123456789012:task/default/abc" },
+                { ...after, __context: CTX, plan: planRun({ ...after, __context: CTX }, {}) },
+            );
+
+        it("a new or changed strategy updates in place and reruns nothing", () => {
+            assert.deepStrictEqual(diff(BASE, { ...BASE, retryStrategy: { attempts: 3 } }), { changes: true, replaces: [], updates: ["retryStrategy"] });
+            assert.deepStrictEqual(
+                diff({ ...BASE, retryStrategy: { attempts: 3 } }, { ...BASE, retryStrategy: { attempts: 3, evaluateOnExit: [{ onExitCode: "75", action: "RETRY" }] } }),
+                { changes: true, replaces: [], updates: ["retryStrategy"] },
+            );
+        });
+
+        it("spelling out the defaults is no change", () => {
+            assert.deepStrictEqual(diff(BASE, { ...BASE, retryStrategy: { attempts: 1, backoffSeconds: 10, evaluateOnExit: [] } }), {
+                changes: false,
+                replaces: [],
+                updates: [],
+            });
         });
     });
 
