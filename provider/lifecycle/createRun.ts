@@ -91,9 +91,12 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
         }
         const plan = planRun(inputs, { region: ports.region, baseTaskDefinition: base, taskDefinitionArn: definition.taskDefinitionArn, subnets });
         const preparedTaskDefinition = plan.taskDefinition ?? base ?? null;
-        return await runAttempts(settings.retryStrategy, plan.containerName, ports, say, (attempt) =>
+        const outcome = await runAttempts(settings.retryStrategy, plan.containerName, ports, say, (attempt) =>
             runAndWatch(plan, settings, preparedTaskDefinition, definition, attempt.ports, attempt.say, name, attempt),
         );
+        // The create returns: its use of the revision is recorded (no longer an interrupted run's).
+        if (definition.use) await ports.recordTaskDefinitionUse(definition.taskDefinitionArn, definition.use);
+        return outcome;
     } catch (err) {
         // The run failed and will not be recorded in state: its use of the revision goes, and the
         // revision with it when no other resource uses it.
@@ -217,7 +220,6 @@ async function runAndWatch(
                 if (reader) await reader.poll().catch(() => undefined);
                 // The task runs on after `create` returns: a later attach must not take it.
                 await ports.tagTask(taskArn, { [RECORDED_TASK_TAG]: "true" });
-                await recordDefinitionUse(definition, ports);
                 untrackTask(taskArn);
                 return result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
             }
@@ -237,7 +239,6 @@ async function runAndWatch(
         if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
             throw runFailed(failureMessage(outcome, plan.containerName, task));
         }
-        await recordDefinitionUse(definition, ports);
         say(`Task ${taskIdOf(taskArn)} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
         return outcome;
     } catch (err) {
@@ -248,11 +249,6 @@ async function runAndWatch(
         untrackTask(taskArn);
         throw err;
     }
-}
-
-/** The create returns: its use of the revision is recorded (no longer an interrupted run's). */
-async function recordDefinitionUse(definition: DefinitionUse, ports: RunPorts): Promise<void> {
-    if (definition.use) await ports.recordTaskDefinitionUse(definition.taskDefinitionArn, definition.use);
 }
 
 /** Waits for STOPPED (the `stopped` wait); when streaming, reads the log in between. The streaming
