@@ -5,11 +5,13 @@
  */
 
 /** A launch type as this resource accepts it. `FARGATE_SPOT` is not an ECS launch type: it
- * becomes a capacity provider strategy `[{ capacityProvider: "FARGATE_SPOT", weight: 1 }]`. */
-export type LaunchType = "FARGATE" | "FARGATE_SPOT" | "EC2" | "EXTERNAL";
+ * becomes a capacity provider strategy `[{ capacityProvider: "FARGATE_SPOT", weight: 1 }]`.
+ * `CLUSTER_DEFAULT` is not one either: the request then has neither a launch type nor a strategy,
+ * so that the cluster's default capacity provider strategy applies (Prefect's unset `launch_type`). */
+export type LaunchType = "FARGATE" | "FARGATE_SPOT" | "EC2" | "EXTERNAL" | "CLUSTER_DEFAULT";
 
 /** The launch types this resource accepts, in the order error messages list them. */
-export const LAUNCH_TYPES: readonly LaunchType[] = ["FARGATE", "FARGATE_SPOT", "EC2", "EXTERNAL"];
+export const LAUNCH_TYPES: readonly LaunchType[] = ["FARGATE", "FARGATE_SPOT", "EC2", "EXTERNAL", "CLUSTER_DEFAULT"];
 
 /** One RFC 6902 operation, applied to the RunTask request. */
 export interface JsonPatchOperation {
@@ -77,14 +79,23 @@ export interface TaskRunSpec {
     /** The task definition family. Default: the given definition's family, else
      * `<project>-<stack>-<resource name>`. Characters ECS refuses are replaced with `-`; case is kept. */
     family?: string;
-    /** The container that runs `command`. Default: the first container of the given definition, else `main`.
-     * A name the given definition lacks is added as a new container. */
+    /** The container that runs `command`. Default: the given definition's only container, else `main`
+     * when there is no definition; a definition with several containers needs it (refused at `check`
+     * for `taskDefinition`, before RunTask for `taskDefinitionArn`). A name the given definition
+     * lacks is added as a new container (with `image`). */
     containerName?: string;
-    /** Task CPU units. Default: the definition's, else 1024. For Fargate, one of 256, 512, 1024, 2048, 4096, 8192, 16384. */
+    /** Task CPU units; when given, also the run container's `cpu` override (as Prefect sends it).
+     * Default: the definition's, else 1024 (task-level on Fargate, the container's on EC2); EXTERNAL and
+     * CLUSTER_DEFAULT get no default size. For Fargate, one of 256, 512, 1024, 2048, 4096, 8192, 16384. */
     cpu?: number;
-    /** Task memory (MiB). Default: the definition's, else 2048. For Fargate, a size valid for `cpu`. */
+    /** Task memory (MiB); when given, also the run container's `memory` override (as Prefect sends it).
+     * Default: the definition's, else 2048 (as `cpu`); EXTERNAL and CLUSTER_DEFAULT get no default size.
+     * For Fargate, a size valid for `cpu`. */
     memory?: number;
-    /** The execution role (pulls the image, writes logs). Default: the definition's. Required for CloudWatch logs. */
+    /** The execution role (pulls the image, writes logs, reads `secrets`). Default: the definition's. Required
+     * for CloudWatch logs and `secrets`. With `taskDefinitionArn` it is sent as RunTask's
+     * `overrides.executionRoleArn` (no new revision), and written into a new revision only when
+     * the definition changes for another reason. */
     executionRoleArn?: string;
     /** The role the task's code runs as. Default: the definition's, else none. */
     taskRoleArn?: string;
@@ -96,7 +107,8 @@ export interface TaskRunSpec {
     /** Stream the container's log lines to the deployment's output while the task runs (needs an
      * `awslogs` configuration: set `configureCloudwatchLogs`, or give one in the definition). Default: false. */
     streamOutput?: boolean;
-    /** Default: `FARGATE`. */
+    /** Where the task runs. `CLUSTER_DEFAULT` sends neither a launch type nor a strategy: the cluster's
+     * default capacity provider strategy applies. Default: `FARGATE`. */
     launchType?: LaunchType;
     /** A capacity provider strategy, sent instead of `launchType`. Default: none (`FARGATE_SPOT` sets one). */
     capacityProviderStrategy?: CapacityProviderStrategyItem[];
@@ -108,6 +120,12 @@ export interface TaskRunSpec {
     cluster?: string;
     /** Environment variables set on the container for this run; `null` removes a variable from the definition. Default: `{}`. */
     env?: Record<string, string | null>;
+    /** Environment variables whose values ECS reads at start, with the execution role, from AWS
+     * Secrets Manager (a secret ARN, optionally with `:json-key:version-stage:version-id`) or SSM
+     * Parameter Store (a parameter ARN or name): name → `valueFrom`. They go into the run's container
+     * definition as `secrets` (RunTask overrides cannot carry secrets), so the values never appear
+     * in the request, the state or DescribeTasks. A name may not also be in `env`. Default: `{}`. */
+    secrets?: Record<string, string>;
     /** Tags put on the task. Default: `{}`. */
     tags?: Record<string, string>;
     /** Copy the task definition's tags to the task (`TASK_DEFINITION`) or not (`NONE`). Default: AWS's (none). */
@@ -126,7 +144,8 @@ export interface TaskRunSpec {
     autoDeregisterTaskDefinition?: boolean;
     /** Wait for the task to stop (and record its exit code). When false, `pulumi up` returns once the task runs. Default: true. */
     waitForCompletion?: boolean;
-    /** Fail the deployment when the container exits with a non-zero or missing exit code. Default: true. */
+    /** Fail the deployment when the container exits with a non-zero or missing exit code, or another
+     * essential container exits non-zero (other than being stopped with the task). Default: true. */
     failOnNonZeroExit?: boolean;
     /** Any values; a change to them runs the task again. Default: none. */
     triggers?: unknown[];
@@ -212,7 +231,7 @@ export const PLACEHOLDER = {
     region: "<region at run time>",
     subnets: (vpc: string): string => `<loaded from ${vpc} at run time>`,
     /** The container of a definition given by ARN, known once the definition is described. */
-    containerName: "<first container of the task definition>",
+    containerName: "<the task definition's only container>",
 } as const;
 
 /** The planned run: what will be registered and sent, computed in one place (`plan/planRun.ts`)
@@ -235,6 +254,18 @@ export interface PlannedRun {
 export interface CheckedInputs extends TaskRunInputs {
     /** The dry run that `pulumi preview` shows: the task definition and RunTask request that would be sent. */
     plan: PlannedRun;
+}
+
+/** One container of the task as ECS last described it. */
+export interface ContainerStatus {
+    /** The container's name. */
+    name: string;
+    /** Its last status (`PENDING`, `RUNNING`, `STOPPED`), when ECS gave one. */
+    lastStatus: string | null;
+    /** Its exit code; null when it never reported one. */
+    exitCode: number | null;
+    /** Why it stopped (for example `CannotPullContainerError: ...`), when ECS says. */
+    reason: string | null;
 }
 
 /** What the resource records after a run. */
@@ -273,6 +304,8 @@ export interface TaskRunResult {
     logStreamName: string | null;
     /** The last lines of the container's log, when logs are available. */
     logTail: string[];
+    /** Every container of the task (the run's and its sidecars), in the order ECS lists them. */
+    containers: ContainerStatus[];
     /** The task definition as prepared (what was registered, reused or run). */
     preparedTaskDefinition: TaskDefinition | null;
     /** The RunTask request exactly as it was sent. */

@@ -19,6 +19,8 @@ import { hasLeftStartup, isStopped, isWatchTimeoutError, taskIdOf } from "../run
 import { isoDate } from "../aws/ecs";
 import { attemptOfTags, attemptRequest } from "../plan/retryStrategy";
 import { runAttempts, type Attempt, type AttemptResult } from "./attempts";
+import { containerStatuses, describeContainer, failedEssentialSidecars } from "./containers";
+import { runTaskErrorAdvice, startFailureAdvice } from "./advice";
 
 /** The last log lines quoted in a failure message. */
 const FAILURE_TAIL_LINES = 20;
@@ -155,12 +157,14 @@ async function runAndWatch(
             sent = started.sent;
         }
     } catch (err) {
+        const cluster = typeof request.cluster === "string" ? request.cluster : "default";
         if (errorCode(err) === "ClusterNotFoundException") {
-            const cluster = typeof request.cluster === "string" ? request.cluster : "default";
             throw runFailed(
                 `Cluster ${cluster} was not found in ${ports.region}: create it, or set \`cluster\` to an existing cluster (name or ARN), and check the region. (${errorMessage(err)})`,
             );
         }
+        const advice = runTaskErrorAdvice(errorMessage(err), cluster, settings.launchType);
+        if (advice !== null) throw runFailed(`${advice} (${errorMessage(err)})`);
         throw err;
     }
     const taskArn = task.taskArn!;
@@ -213,7 +217,11 @@ async function runAndWatch(
             }
             if (failedToStart(task, plan.containerName)) {
                 untrackTask(taskArn);
-                throw runFailed(`Task ${taskArn} failed to start: ${describeStop(task)}.`);
+                const advice = startFailureAdvice(task, {
+                    executionRoleArn: settings.executionRoleArn ?? preparedTaskDefinition?.executionRoleArn,
+                    hasSecrets: (preparedTaskDefinition?.containerDefinitions ?? []).some((c) => Array.isArray(c.secrets) && c.secrets.length > 0),
+                });
+                throw runFailed(`Task ${taskArn} failed to start: ${describeStop(task)}.${advice === null ? "" : ` ${advice}`}`);
             }
 
             if (!settings.waitForCompletion) {
@@ -238,6 +246,10 @@ async function runAndWatch(
         const outcome = result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
         if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
             throw runFailed(failureMessage(outcome, plan.containerName, task));
+        }
+        const sidecars = failedEssentialSidecars(task, plan.containerName, preparedTaskDefinition);
+        if (settings.failOnNonZeroExit && sidecars.length > 0) {
+            throw runFailed(sidecarFailureMessage(outcome, plan.containerName, sidecars.map(describeContainer), task));
         }
         say(`Task ${taskIdOf(taskArn)} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
         return outcome;
@@ -397,6 +409,7 @@ function result(
         logGroupName: logs?.group ?? null,
         logStreamName: logs?.stream ?? null,
         logTail: reader ? reader.tail() : [],
+        containers: containerStatuses(task),
         preparedTaskDefinition,
         runTaskRequest: sent,
     };
@@ -414,6 +427,16 @@ function failureMessage(outcome: AttemptResult, containerName: string, task: Tas
     return (
         `Task ${outcome.taskArn} failed: container ${containerName} stopped with ${code} (${describeStop(task)}). ` +
         `Fix the command or set \`failOnNonZeroExit\` to false to record the code without failing.${logs}`
+    );
+}
+
+/** The failure when the run's container succeeded but another essential container did not. */
+function sidecarFailureMessage(outcome: AttemptResult, containerName: string, sidecars: string[], task: Task): string {
+    const which = sidecars.length === 1 ? `essential container ${sidecars[0]}` : `essential containers ${sidecars.join(", ")}`;
+    return (
+        `Task ${outcome.taskArn} failed: ${which} exited non-zero, while container ${containerName} (the run's) exited with code ` +
+        `${String(outcome.exitCode)} (${describeStop(task)}). An essential container's failure is the task's: fix it, mark it ` +
+        "`essential: false` in the task definition if the run does not depend on it, or set `failOnNonZeroExit` to false to record the codes without failing."
     );
 }
 

@@ -61,6 +61,10 @@ export const FARGATE_CPUS: readonly number[] = Object.keys(FARGATE_SIZES)
 /** The launch types that run on Fargate (and so need task-level sizes and `awsvpc`). */
 export const FARGATE_LAUNCH_TYPES: readonly LaunchType[] = ["FARGATE", "FARGATE_SPOT"];
 
+/** The `launchType` value that sends neither a launch type nor a capacity provider strategy, so
+ * that the cluster's default capacity provider strategy applies. */
+export const CLUSTER_DEFAULT = "CLUSTER_DEFAULT" satisfies LaunchType;
+
 /** The launch type used when none is given. */
 export const DEFAULT_LAUNCH_TYPE: LaunchType = "FARGATE";
 

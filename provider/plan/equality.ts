@@ -19,7 +19,7 @@ import { parseCpu, parseMemory } from "./units";
  *   objects and lists emptied by that are dropped too;
  * - task-level `cpu`/`memory` are compared as numbers (`"1 vCPU"` = `"1024"` = `1024`);
  * - order that carries no meaning is ignored: `tags` (by key), `requiresCompatibilities`, and a
- *   container's `environment` (by name).
+ *   container's `environment` and `secrets` (by name).
  *
  * Does not mutate its arguments.
  */
@@ -55,6 +55,7 @@ function normalize(td: TaskDefinition): unknown {
             if (!isPlainObject(container)) continue;
             container.essential ??= true;
             if (Array.isArray(container.environment)) container.environment = sortBy(container.environment, "name");
+            if (Array.isArray(container.secrets)) container.secrets = sortBy(container.secrets, "name");
         }
     }
     if (copy.cpu !== undefined) copy.cpu = String(parseCpu(copy.cpu) ?? copy.cpu);

@@ -55,8 +55,10 @@ export function vpcLabel(vpcId?: string): string {
 /**
  * The RunTask `networkConfiguration`: `{ awsvpcConfiguration: { subnets, assignPublicIp,
  * securityGroups } }`, with `assignPublicIp` from the settings (default `ENABLED`) and
- * `securityGroups` only when given (AWS then uses the VPC's default group). `subnets` may be the
- * preview placeholder string (`PLACEHOLDER.subnets(...)`).
+ * `securityGroups` as given, else `[]` (as Prefect sends it, so that a customization appending to
+ * `/networkConfiguration/awsvpcConfiguration/securityGroups/-` applies; an empty list makes AWS use
+ * the VPC's default group, as no list does). `subnets` may be the preview placeholder string
+ * (`PLACEHOLDER.subnets(...)`).
  */
 export function networkConfiguration(settings: RunSettings, subnets: string[] | string): Record<string, unknown> {
     const { securityGroups, assignPublicIp } = settings.networkConfiguration;
@@ -64,7 +66,7 @@ export function networkConfiguration(settings: RunSettings, subnets: string[] | 
         awsvpcConfiguration: {
             subnets: deepClone(subnets),
             assignPublicIp,
-            ...(securityGroups !== undefined && securityGroups.length > 0 ? { securityGroups: deepClone(securityGroups) } : {}),
+            securityGroups: deepClone(securityGroups ?? []),
         },
     };
 }

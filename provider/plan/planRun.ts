@@ -29,8 +29,10 @@ export interface PlanContext {
  * - No definition or an inline one: the prepared definition, `needsRegistration: true`.
  * - `taskDefinitionArn` with its described base: prepared from the base; `needsRegistration` when
  *   the result does not mean the same as the base (`taskDefinitionsEqual`, so the defaults AWS
- *   filled in are no change). `taskDefinition` is always the registration request (no
- *   post-registration fields).
+ *   filled in are no change). `executionRoleArn` is no such change: it is sent as RunTask's
+ *   `overrides.executionRoleArn`, and written into the definition only when a revision is
+ *   registered anyway. `taskDefinition` is always the registration request (no
+ *   post-registration fields). A base with several containers and no `containerName` throws.
  * - `taskDefinitionArn` not described yet (preview): `taskDefinition: null`,
  *   `needsRegistration: false` (not knowable yet), `containerName` = the `containerName` input,
  *   else {@link PLACEHOLDER.containerName}.
@@ -61,11 +63,17 @@ export function planFromSettings(settings: RunSettings, ctx: PlanContext): Plann
         needsRegistration = true;
         runArn = ctx.taskDefinitionArn ?? PLACEHOLDER.taskDefinitionArn;
     } else if (settings.taskDefinitionArn === undefined || ctx.baseTaskDefinition !== undefined) {
-        const base = settings.taskDefinitionArn === undefined ? (settings.taskDefinition ?? {}) : (ctx.baseTaskDefinition ?? {});
-        const prepared = prepareTaskDefinition(base, settings, region, context);
+        const byArn = settings.taskDefinitionArn !== undefined;
+        const base = byArn ? (ctx.baseTaskDefinition ?? {}) : (settings.taskDefinition ?? {});
+        const prepared = prepareTaskDefinition(base, settings, region, context, { executionRoleAsOverride: byArn });
+        needsRegistration = !byArn || !taskDefinitionsEqual(prepared.taskDefinition, base);
+        // A role alone is no reason for a new revision (RunTask's overrides carry it); a revision
+        // registered for another reason gets it too, so that the definition says what runs.
+        if (byArn && needsRegistration && settings.executionRoleArn !== undefined) {
+            prepared.taskDefinition.executionRoleArn = settings.executionRoleArn;
+        }
         taskDefinition = registrationRequest(prepared.taskDefinition);
         containerName = prepared.containerName;
-        needsRegistration = settings.taskDefinitionArn === undefined || !taskDefinitionsEqual(prepared.taskDefinition, base);
         const baseArn = typeof base.taskDefinitionArn === "string" ? base.taskDefinitionArn : settings.taskDefinitionArn;
         runArn = ctx.taskDefinitionArn ?? (needsRegistration || baseArn === undefined ? PLACEHOLDER.taskDefinitionArn : baseArn);
     } else {

@@ -25,6 +25,8 @@ export function inputsHash(settings: RunSettings, ctx: ResourceContext): string 
     const defining = {
         command: settings.command,
         env: settings.env,
+        // Only when given, so that the hash of a run without secrets is what it was before `secrets` existed.
+        ...(Object.keys(settings.secrets).length > 0 ? { secrets: settings.secrets } : {}),
         image: settings.image,
         taskDefinitionArn: settings.taskDefinitionArn,
         taskDefinition: settings.taskDefinition,

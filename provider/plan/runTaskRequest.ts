@@ -1,5 +1,5 @@
 /** The RunTask request of a run. */
-import { FARGATE_LAUNCH_TYPES, FARGATE_SPOT_STRATEGY, INPUTS_HASH_TAG } from "./constants";
+import { CLUSTER_DEFAULT, FARGATE_SPOT_STRATEGY, INPUTS_HASH_TAG } from "./constants";
 import { applyCustomizations } from "./customizations";
 import { deepClone } from "./json";
 import type { RunSettings } from "./settings";
@@ -21,17 +21,17 @@ export interface RunTaskRequestArgs {
 /**
  * The RunTask request, with the customizations applied last:
  * `taskDefinition`; `cluster` when given; `capacityProviderStrategy` when given, else
- * `[{ capacityProvider: "FARGATE_SPOT", weight: 1 }]` for `FARGATE_SPOT`, else `launchType`;
+ * `[{ capacityProvider: "FARGATE_SPOT", weight: 1 }]` for `FARGATE_SPOT`, else nothing for
+ * `CLUSTER_DEFAULT` (the cluster's default capacity provider strategy applies), else `launchType`;
  * `networkConfiguration` when given; `overrides` = the container's override (`name`, `command`
- * when given, `environment` = the non-null `env` sorted by name when any, and for EC2/EXTERNAL
- * the container `cpu`/`memory` when given) and task-level `cpu`/`memory` (strings),
- * `executionRoleArn`, `taskRoleArn` when given; `startedBy`; `tags` = the user's tags sorted by
- * key, then the inputs hash tag; `propagateTags`, `platformVersion` when given;
- * `enableExecuteCommand` only when true; `count: 1`.
+ * when given, `environment` = the non-null `env` sorted by name when any, and the container
+ * `cpu`/`memory` when given, on every launch type, as Prefect sends them) and task-level
+ * `cpu`/`memory` (strings), `executionRoleArn`, `taskRoleArn` when given; `startedBy`; `tags` =
+ * the user's tags sorted by key, then the inputs hash tag; `propagateTags`, `platformVersion` when
+ * given; `enableExecuteCommand` only when true; `count: 1`.
  *
- * Container-level sizes are not overridden on Fargate (the reference did): there the task-level
- * sizes rule, and giving the whole task's memory to one container fails when a sidecar has memory
- * of its own. Throws when a customization does not apply (validation reports that earlier).
+ * `secrets` are not here: RunTask overrides cannot carry them (they are in the task definition).
+ * Throws when a customization does not apply (validation reports that earlier).
  */
 export function prepareRunTaskRequest(settings: RunSettings, args: RunTaskRequestArgs): Record<string, unknown> {
     const request: Record<string, unknown> = { taskDefinition: args.taskDefinitionArn };
@@ -41,7 +41,7 @@ export function prepareRunTaskRequest(settings: RunSettings, args: RunTaskReques
         request.capacityProviderStrategy = deepClone(settings.capacityProviderStrategy);
     } else if (settings.launchType === "FARGATE_SPOT") {
         request.capacityProviderStrategy = deepClone(FARGATE_SPOT_STRATEGY);
-    } else {
+    } else if (settings.launchType !== CLUSTER_DEFAULT) {
         request.launchType = settings.launchType;
     }
 
@@ -71,10 +71,8 @@ function overrides(settings: RunSettings, containerName: string): Record<string,
         .filter((name) => settings.env[name] !== null)
         .map((name) => ({ name, value: settings.env[name] }));
     if (environment.length > 0) container.environment = environment;
-    if (!FARGATE_LAUNCH_TYPES.includes(settings.launchType)) {
-        if (settings.cpu !== undefined) container.cpu = settings.cpu;
-        if (settings.memory !== undefined) container.memory = settings.memory;
-    }
+    if (settings.cpu !== undefined) container.cpu = settings.cpu;
+    if (settings.memory !== undefined) container.memory = settings.memory;
 
     const result: Record<string, unknown> = { containerOverrides: [container] };
     if (settings.cpu !== undefined) result.cpu = String(settings.cpu);

@@ -43,6 +43,7 @@ const SPEC_KEY_SET: Record<keyof TaskRunSpec, true> = {
     networkConfiguration: true,
     cluster: true,
     env: true,
+    secrets: true,
     tags: true,
     propagateTags: true,
     platformVersion: true,
@@ -87,7 +88,7 @@ export interface RunSettings {
     taskDefinition?: TaskDefinition;
     /** The family as given (slugified when the definition is prepared). Default: the definition's, else derived. */
     family?: string;
-    /** The container name as given. Default: the definition's first container, else `main`. */
+    /** The container name as given. Default: the definition's only container, else `main`. */
     containerName?: string;
     /** Task CPU units as given. Default (applied when the definition is prepared): the definition's, else 1024. */
     cpu?: number;
@@ -116,6 +117,8 @@ export interface RunSettings {
     cluster?: string;
     /** Environment of the run; `null` removes a variable from the definition. Default: `{}`. */
     env: Record<string, string | null>;
+    /** Secret environment variables: name → `valueFrom` (Secrets Manager or SSM). Default: `{}`. */
+    secrets: Record<string, string>;
     /** Tags of the task. Default: `{}`. */
     tags: Record<string, string>;
     /** Default: none (AWS's: no propagation). */
@@ -185,6 +188,7 @@ export function resolveSettings(inputs: TaskRunInputs): RunSettings {
         },
         cluster: i.cluster,
         env: i.env ?? {},
+        secrets: i.secrets ?? {},
         tags: i.tags ?? {},
         propagateTags: i.propagateTags,
         platformVersion: i.platformVersion,
@@ -223,6 +227,7 @@ const DEFAULTED_WHEN_UNKNOWN: readonly (keyof TaskRunSpec)[] = [
     "capacityProviderStrategy",
     "networkConfiguration",
     "env",
+    "secrets",
     "tags",
     "enableExecuteCommand",
     "taskCustomizations",

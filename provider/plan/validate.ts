@@ -14,7 +14,8 @@ import {
     MAX_OVERRIDES_LENGTH,
     MAX_TAGS,
 } from "./constants";
-import { logsWithAwslogs, selectContainer } from "./container";
+import { ambiguousContainers, logsWithAwslogs, selectContainer } from "./container";
+import { checkClusterDefaultSizes, checkContainerChoice, checkSecrets } from "./validateParity";
 import { applyCustomizations, findCustomizationProblem } from "./customizations";
 import { isPlainObject } from "./json";
 import { planFromSettings } from "./planRun";
@@ -33,7 +34,7 @@ export interface CheckFailure {
 }
 
 /** What the cross-field checks know of the inputs. */
-interface View {
+export interface View {
     raw: Record<string, unknown>;
     /** The inputs, typed; a field may be trusted only when {@link View.sure} says so. */
     spec: Partial<TaskRunSpec>;
@@ -94,6 +95,9 @@ export function validateInputs(raw: Record<string, unknown>): CheckFailure[] {
     checkImage(view);
     checkCapacityProviderStrategy(view);
     checkRetryTags(view);
+    checkContainerChoice(view);
+    checkSecrets(view);
+    checkClusterDefaultSizes(view);
     if (failures.length === 0 && SPEC_KEYS.every((k) => !isUnknown(raw[k]))) checkPlannedRequest(view);
     return failures;
 }
@@ -221,6 +225,7 @@ function checkImage(v: View): void {
     if (v.given("image") || v.given("taskDefinitionArn") || !v.sure("taskDefinition", "containerName")) return;
     const { spec } = v;
     const containers = spec.taskDefinition?.containerDefinitions ?? [];
+    if (ambiguousContainers(containers, spec.containerName) !== null) return; // checkContainerChoice reports it
     const container = selectContainer(containers, spec.containerName);
     if (container?.image) return;
     if (spec.containerName !== undefined && container === undefined && containers.length > 0) {

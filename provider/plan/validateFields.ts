@@ -13,6 +13,7 @@ import {
 } from "./constants";
 import { findCustomizationProblem, parseCustomizations } from "./customizations";
 import { slugifyFamily } from "./family";
+import { secretsRule } from "./secrets";
 import { isPlainObject, quote } from "./json";
 import { retryStrategyRule } from "./retryStrategy";
 import { isUnknown } from "./unknowns";
@@ -46,6 +47,7 @@ export const FIELD_RULES: Record<keyof TaskRunSpec, FieldRule> = {
     networkConfiguration: networkConfigurationRule,
     cluster: (v) => nonEmptyString("cluster", v),
     env: envRule,
+    secrets: secretsRule,
     tags: tagsRule,
     propagateTags: (v) => oneOf("propagateTags", v, PROPAGATE_TAGS_VALUES, "a `propagateTags` value"),
     platformVersion: (v) => nonEmptyString("platformVersion", v),

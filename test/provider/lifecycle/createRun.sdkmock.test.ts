@@ -53,7 +53,7 @@ const STOPPED_AT = new Date("2024-01-01T00:00:04.000Z");
 /** The awslogs stream of container `main` of task `t1`. */
 const STREAM_T1 = `${FAMILY}/main/t1`;
 /** The subnets of the default VPC (see `defaultVpc`). */
-const NETWORK = { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED" } };
+const NETWORK = { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED", securityGroups: [] } };
 
 /** A task that ran and whose container `main` exited with `exitCode`. */
 function exited(id: string, exitCode: number, extra: Parameters<typeof task>[2] = {}) {

@@ -211,6 +211,7 @@ export function stateOf(inputs: CheckedInputs, result: Partial<TaskRunResult> = 
         logGroupName: null,
         logStreamName: null,
         logTail: [],
+        containers: [{ name: "main", lastStatus: "STOPPED", exitCode: 0, reason: null }],
         preparedTaskDefinition: null,
         runTaskRequest: inputs.plan.runTaskRequest,
         attempts: [

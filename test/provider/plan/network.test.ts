@@ -43,9 +43,9 @@ describe("plan/network", () => {
     });
 
     describe("networkConfiguration", () => {
-        it("enables a public IP by default and leaves security groups out", () => {
+        it("enables a public IP by default and sends an empty security group list (as Prefect)", () => {
             assert.deepStrictEqual(networkConfiguration(settingsOf({}), ["subnet-1", "subnet-2"]), {
-                awsvpcConfiguration: { subnets: ["subnet-1", "subnet-2"], assignPublicIp: "ENABLED" },
+                awsvpcConfiguration: { subnets: ["subnet-1", "subnet-2"], assignPublicIp: "ENABLED", securityGroups: [] },
             });
         });
         it("takes the given settings", () => {

@@ -46,7 +46,7 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: REGISTERED,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED" } },
+                networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] } },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -65,7 +65,7 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: CREATE.taskDefinitionArn,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED" } },
+                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED", securityGroups: [] } },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -84,7 +84,7 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: REGISTERED,
                 capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
-                networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED" } },
+                networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] } },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -121,7 +121,7 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: REGISTERED,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: `<loaded from ${VPC} at run time>`, assignPublicIp: "ENABLED" } },
+                networkConfiguration: { awsvpcConfiguration: { subnets: `<loaded from ${VPC} at run time>`, assignPublicIp: "ENABLED", securityGroups: [] } },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -145,7 +145,7 @@ describe("plan/planRun: the reference's examples", () => {
         const request = (taskDefinition: string, subnets: string | string[]) => ({
             taskDefinition,
             launchType: "FARGATE",
-            networkConfiguration: { awsvpcConfiguration: { subnets, assignPublicIp: "ENABLED" } },
+            networkConfiguration: { awsvpcConfiguration: { subnets, assignPublicIp: "ENABLED", securityGroups: [] } },
             overrides: { containerOverrides: [{ name: "main", command: HELLO }], executionRoleArn: EXEC },
             startedBy: STARTED_BY,
             tags: [hashTag(spec)],
@@ -216,13 +216,13 @@ describe("plan/planRun: the reference's examples", () => {
                 runTaskRequest: {
                     taskDefinition: ARN,
                     launchType: "FARGATE",
-                    networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED" } },
-                    overrides: { containerOverrides: [{ name: "<first container of the task definition>", command: HELLO }] },
+                    networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] } },
+                    overrides: { containerOverrides: [{ name: "<the task definition's only container>", command: HELLO }] },
                     startedBy: STARTED_BY,
                     tags: [hashTag(spec)],
                     count: 1,
                 },
-                containerName: "<first container of the task definition>",
+                containerName: "<the task definition's only container>",
             });
             assert.equal(plan({ ...spec, containerName: "app" }).containerName, "app");
         });
@@ -235,7 +235,7 @@ describe("plan/planRun: the reference's examples", () => {
                 runTaskRequest: {
                     taskDefinition: ARN,
                     launchType: "FARGATE",
-                    networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a"], assignPublicIp: "ENABLED" } },
+                    networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a"], assignPublicIp: "ENABLED", securityGroups: [] } },
                     overrides: { containerOverrides: [{ name: "app", command: HELLO }] },
                     startedBy: STARTED_BY,
                     tags: [hashTag(spec)],
@@ -278,8 +278,8 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: CREATE.taskDefinitionArn,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED" } },
-                overrides: { containerOverrides: [{ name: "main", command: HELLO }], cpu: "2048", memory: "4096" },
+                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED", securityGroups: [] } },
+                overrides: { containerOverrides: [{ name: "main", command: HELLO, cpu: 2048, memory: 4096 }], cpu: "2048", memory: "4096" },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
                 count: 1,
@@ -302,7 +302,7 @@ describe("plan/planRun: the reference's examples", () => {
             taskDefinition: REGISTERED,
             cluster: "my-cluster-name",
             launchType: "FARGATE",
-            networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED" } },
+            networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] } },
             overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
             startedBy: STARTED_BY,
             tags: [hashTag(spec)],
@@ -325,7 +325,7 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: REGISTERED,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-80b6fbcd", "subnet-42a6fdgd"], assignPublicIp: "ENABLED" } },
+                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-80b6fbcd", "subnet-42a6fdgd"], assignPublicIp: "ENABLED", securityGroups: [] } },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -351,7 +351,7 @@ describe("plan/planRun: the reference's examples", () => {
         assert.deepStrictEqual(plan(spec, CREATE).runTaskRequest, {
             taskDefinition: CREATE.taskDefinitionArn,
             launchType: "FARGATE",
-            networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "DISABLED" } },
+            networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "DISABLED", securityGroups: [] } },
             overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
             startedBy: STARTED_BY,
             tags: [hashTag(spec)],
@@ -386,7 +386,7 @@ describe("plan/planRun: rules", () => {
                 { name: "proxy", image: "envoy", essential: false },
             ],
         };
-        const run = plan({ taskDefinition, command: ["migrate"] });
+        const run = plan({ taskDefinition, containerName: "app", command: ["migrate"] });
         assert.deepStrictEqual([run.taskDefinition, run.containerName, run.needsRegistration], [
             {
                 family: "Batch-Jobs",
@@ -417,7 +417,7 @@ describe("plan/planRun: rules", () => {
             taskCustomizations: [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets/-", value: "subnet-extra" }],
         });
         assert.deepStrictEqual(run.runTaskRequest.networkConfiguration, {
-            awsvpcConfiguration: { subnets: [DEFAULT_VPC_SUBNETS, "subnet-extra"], assignPublicIp: "ENABLED" },
+            awsvpcConfiguration: { subnets: [DEFAULT_VPC_SUBNETS, "subnet-extra"], assignPublicIp: "ENABLED", securityGroups: [] },
         });
     });
 
@@ -425,7 +425,7 @@ describe("plan/planRun: rules", () => {
         const unknownDefinition = plan({ command: ["x"], taskDefinition: UNKNOWN_VALUE } as unknown as TaskRunSpec);
         assert.deepStrictEqual(
             [unknownDefinition.taskDefinition, unknownDefinition.needsRegistration, unknownDefinition.containerName, unknownDefinition.runTaskRequest.taskDefinition],
-            [null, true, "<first container of the task definition>", REGISTERED],
+            [null, true, "<the task definition's only container>", REGISTERED],
         );
         const spec = {
             image: UNKNOWN_VALUE,
@@ -442,7 +442,7 @@ describe("plan/planRun: rules", () => {
         assert.deepStrictEqual(run.runTaskRequest, {
             taskDefinition: REGISTERED,
             launchType: "FARGATE",
-            networkConfiguration: { awsvpcConfiguration: { subnets: UNKNOWN_VALUE, assignPublicIp: "ENABLED" } },
+            networkConfiguration: { awsvpcConfiguration: { subnets: UNKNOWN_VALUE, assignPublicIp: "ENABLED", securityGroups: [] } },
             overrides: { containerOverrides: [{ name: "main" }] },
             startedBy: STARTED_BY,
             tags: [hashTag(spec)],

@@ -28,6 +28,7 @@ describe("plan/preview renderPreview", () => {
                 "networkConfiguration:",
                 "  awsvpcConfiguration:",
                 "    assignPublicIp: ENABLED",
+                "    securityGroups: []",
                 "    subnets: <loaded from the default VPC at run time>",
                 "overrides:",
                 "  containerOverrides:",

@@ -52,6 +52,9 @@ describe("plan/runTaskRequest prepareRunTaskRequest", () => {
                             { name: "A", value: "1" },
                             { name: "B", value: "2" },
                         ],
+                        // Container-level sizes on Fargate too, as Prefect sends them.
+                        cpu: 512,
+                        memory: 1024,
                     },
                 ],
                 cpu: "512",
@@ -73,6 +76,16 @@ describe("plan/runTaskRequest prepareRunTaskRequest", () => {
             taskDefinition: "arn:td:1",
             launchType: "EC2",
             overrides: { containerOverrides: [{ name: "main", cpu: 256, memory: 512 }], cpu: "256", memory: "512" },
+            startedBy: "etr-x",
+            tags: [HASH_TAG],
+            count: 1,
+        });
+    });
+
+    it("sends neither a launch type nor a strategy for CLUSTER_DEFAULT (the cluster's default strategy applies)", () => {
+        assert.deepStrictEqual(request({ launchType: "CLUSTER_DEFAULT", memory: 512 }), {
+            taskDefinition: "arn:td:1",
+            overrides: { containerOverrides: [{ name: "main", memory: 512 }], memory: "512" },
             startedBy: "etr-x",
             tags: [HASH_TAG],
             count: 1,

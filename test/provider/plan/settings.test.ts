@@ -13,6 +13,7 @@ describe("plan/settings", () => {
             launchType: "FARGATE",
             networkConfiguration: { assignPublicIp: "ENABLED" },
             env: {},
+            secrets: {},
             tags: {},
             enableExecuteCommand: false,
             taskCustomizations: [],
@@ -47,6 +48,7 @@ describe("plan/settings", () => {
             networkConfiguration: { subnets: ["subnet-1"], securityGroups: ["sg-1"], assignPublicIp: "DISABLED" },
             cluster: "c",
             env: { A: "1", B: null },
+            secrets: { DB_PASSWORD: "/shop/db-password" },
             tags: { team: "data" },
             propagateTags: "TASK_DEFINITION",
             platformVersion: "1.4.0",
@@ -145,5 +147,6 @@ describe("plan/settings", () => {
         );
         assert.equal(RUN_KEYS.length + WATCH_KEYS.length, SPEC_KEYS.length);
         assert.ok(RUN_KEYS.every((k) => !WATCH_KEYS.includes(k)));
+        assert.ok(RUN_KEYS.includes("secrets"), "a change of secrets runs the task again");
     });
 });

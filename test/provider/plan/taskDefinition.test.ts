@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { EXECUTION_ROLE_REQUIRED_MESSAGE, prepareTaskDefinition } from "../../../provider/plan/taskDefinition";
+import { SECRETS_NEED_EXECUTION_ROLE_MESSAGE } from "../../../provider/plan/secrets";
 import type { TaskDefinition, TaskRunSpec } from "../../../provider/types";
 import { CTX, FAMILY, settingsOf } from "./fixtures";
 
@@ -45,21 +46,21 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
         assert.deepStrictEqual(taskDefinition.containerDefinitions, [{ name: "main", image: "a", environment: [{ name: "KEEP", value: "1" }] }]);
     });
 
-    it("preserves extra containers and uses the first one by default", () => {
+    it("preserves extra containers and uses the one named in containerName", () => {
         const base = {
             family: "app",
             containerDefinitions: [
+                { name: "log-router", image: "fluent-bit", memory: 128 },
                 { name: "app", image: "app:1" },
-                { name: "sidecar", image: "envoy", memory: 128 },
             ],
         };
-        assert.deepStrictEqual(prepare(base, { image: "app:2" }), {
+        assert.deepStrictEqual(prepare(base, { image: "app:2", containerName: "app" }), {
             containerName: "app",
             taskDefinition: {
                 family: "app",
                 containerDefinitions: [
+                    { name: "log-router", image: "fluent-bit", memory: 128 },
                     { name: "app", image: "app:2" },
-                    { name: "sidecar", image: "envoy", memory: 128 },
                 ],
                 cpu: "1024",
                 memory: "2048",
@@ -67,6 +68,19 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
                 networkMode: "awsvpc",
             },
         });
+    });
+
+    it("refuses several containers without containerName instead of taking the first (a sidecar would get the run's image)", () => {
+        const base = { containerDefinitions: [{ name: "log-router", image: "fluent-bit" }, { name: "app", image: "app:1" }] };
+        assert.throws(() => prepare(base, { image: "app:2" }), {
+            message:
+                "The task definition has 2 containers (log-router, app) and no `containerName` says which one runs the command: " +
+                "set `containerName` to one of them (the others run beside it as sidecars).",
+        });
+        assert.throws(() => prepare({ ...base, taskDefinitionArn: "arn:aws:ecs:us-east-1:123456789012:task-definition/app:3" }, {}), {
+            message: /^Task definition arn:aws:ecs:us-east-1:123456789012:task-definition\/app:3 has 2 containers \(log-router, app\)/,
+        });
+        assert.equal(prepare({ containerDefinitions: [{ name: "only", image: "a" }] }, {}).containerName, "only");
     });
 
     it("uses the container named in containerName", () => {
@@ -186,13 +200,71 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
         });
     });
 
-    it("prepares EXTERNAL like EC2", () => {
-        assert.deepStrictEqual(prepare({}, { image: "a", launchType: "EXTERNAL" }), prepare({}, { image: "a", launchType: "EC2" }));
+    it("gives EXTERNAL and CLUSTER_DEFAULT no default sizes (as Prefect), and task-level sizes when given", () => {
+        for (const launchType of ["EXTERNAL", "CLUSTER_DEFAULT"] as const) {
+            assert.deepStrictEqual(prepare({}, { image: "a", launchType }).taskDefinition, {
+                family: FAMILY,
+                containerDefinitions: [{ name: "main", image: "a" }],
+            });
+            assert.deepStrictEqual(prepare({}, { image: "a", launchType, cpu: 256, memory: 512 }).taskDefinition, {
+                family: FAMILY,
+                containerDefinitions: [{ name: "main", image: "a" }],
+                cpu: "256",
+                memory: "512",
+            });
+            assert.deepStrictEqual(prepare({ memory: "1 GB", containerDefinitions: [{ name: "main", image: "a", memory: 64 }] }, { launchType }).taskDefinition, {
+                family: FAMILY,
+                memory: "1 GB",
+                containerDefinitions: [{ name: "main", image: "a", memory: 64 }],
+            });
+        }
     });
 
     it("sets the execution role, and leaves the task role to the run-time overrides", () => {
         const { taskDefinition } = prepare({ taskRoleArn: "arn:old-task" }, { image: "a", executionRoleArn: EXEC, taskRoleArn: "arn:new-task" });
         assert.deepStrictEqual([taskDefinition.executionRoleArn, taskDefinition.taskRoleArn], [EXEC, "arn:old-task"]);
+    });
+
+    it("leaves the execution role to the run-time overrides for a base given by ARN, and counts it for logs", () => {
+        const base = { family: "app", containerDefinitions: [{ name: "app", image: "a" }] };
+        const options = { executionRoleAsOverride: true };
+        const { taskDefinition } = prepareTaskDefinition(base, settingsOf({ executionRoleArn: EXEC, streamOutput: true }), "us-east-1", CTX, options);
+        assert.equal(taskDefinition.executionRoleArn, undefined);
+        assert.equal(taskDefinition.containerDefinitions?.[0].logConfiguration?.logDriver, "awslogs");
+    });
+
+    it("writes secrets into the container, replacing an entry of the same name in place and appending the others sorted", () => {
+        const base = {
+            executionRoleArn: EXEC,
+            containerDefinitions: [
+                {
+                    name: "main",
+                    image: "a",
+                    secrets: [
+                        { name: "API_KEY", valueFrom: "/old/api-key" },
+                        { name: "KEEP", valueFrom: "/keep" },
+                    ],
+                },
+            ],
+        };
+        const secrets = { TOKEN: "/shop/token", API_KEY: "/shop/api-key", DB: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::" };
+        assert.deepStrictEqual(prepare(base, { secrets }).taskDefinition.containerDefinitions, [
+            {
+                name: "main",
+                image: "a",
+                secrets: [
+                    { name: "API_KEY", valueFrom: "/shop/api-key" },
+                    { name: "KEEP", valueFrom: "/keep" },
+                    { name: "DB", valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::" },
+                    { name: "TOKEN", valueFrom: "/shop/token" },
+                ],
+            },
+        ]);
+    });
+
+    it("refuses secrets without an execution role to read them", () => {
+        assert.throws(() => prepare({}, { image: "a", secrets: { A: "/a" } }), { message: SECRETS_NEED_EXECUTION_ROLE_MESSAGE });
+        assert.equal(prepare({}, { image: "a", secrets: { A: "/a" }, executionRoleArn: EXEC }).taskDefinition.executionRoleArn, EXEC);
     });
 
     it("does not mutate the base", () => {

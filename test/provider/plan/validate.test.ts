@@ -55,6 +55,7 @@ describe("plan/validate validateInputs", () => {
                     capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1, base: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 3 }],
                     networkConfiguration: { subnets: ["subnet-1"], securityGroups: ["sg-1"], assignPublicIp: "DISABLED" },
                     env: { A: "1", B: null },
+                    secrets: { DB_PASSWORD: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::" },
                     tags: { team: "data" },
                     propagateTags: "TASK_DEFINITION",
                     platformVersion: "1.4.0",
@@ -122,7 +123,7 @@ describe("plan/validate validateInputs", () => {
                 '`cloudwatchLogsOptions` must be an object of string values, e.g. { "awslogs-group": "my-group" }; got ["a"].'],
             ["cloudwatchLogsOptions with a number", { configureCloudwatchLogs: true, executionRoleArn: EXEC, cloudwatchLogsOptions: { "max-buffer-size": 5 } },
                 "cloudwatchLogsOptions", "`cloudwatchLogsOptions.max-buffer-size` must be a string; got 5."],
-            ["unknown launch type", { launchType: "SPOT" }, "launchType", '`launchType` "SPOT" is not a launch type; valid: FARGATE, FARGATE_SPOT, EC2, EXTERNAL.'],
+            ["unknown launch type", { launchType: "SPOT" }, "launchType", '`launchType` "SPOT" is not a launch type; valid: FARGATE, FARGATE_SPOT, EC2, EXTERNAL, CLUSTER_DEFAULT.'],
             ["vpcId as a number", { vpcId: 1 }, "vpcId", "`vpcId` must be a string; got 1."],
             ["cluster empty", { cluster: "" }, "cluster", "`cluster` is empty; give a value or leave `cluster` out."],
             ["env as a string", { env: "A=1" }, "env", '`env` must be an object of variable names to strings (or null to remove a variable); got "A=1".'],
@@ -211,8 +212,9 @@ describe("plan/validate validateInputs", () => {
         }
 
         it("refuses a strategy with a launch type other than the default", () => {
-            for (const launchType of ["EC2", "FARGATE_SPOT", "EXTERNAL"]) {
-                assert.deepStrictEqual(failure({ ...OK, launchType, capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1 }] }), {
+            for (const launchType of ["EC2", "FARGATE_SPOT", "EXTERNAL", "CLUSTER_DEFAULT"]) {
+                const sizes = launchType === "EXTERNAL" || launchType === "CLUSTER_DEFAULT" ? { memory: 512 } : {};
+                assert.deepStrictEqual(failure({ ...OK, ...sizes, launchType, capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1 }] }), {
                     property: "capacityProviderStrategy",
                     reason:
                         `\`capacityProviderStrategy\` cannot be used with \`launchType\` "${launchType}": RunTask takes one or the other. ` +
@@ -238,7 +240,7 @@ describe("plan/validate validateInputs", () => {
                         'set `taskDefinition.networkMode` to "awsvpc" or remove `networkConfiguration`.',
                 },
             ]);
-            assert.deepStrictEqual(failure({ ...OK, launchType: "EXTERNAL", taskDefinition: { networkMode: "host" }, vpcId: "vpc-1" }), {
+            assert.deepStrictEqual(failure({ ...OK, launchType: "EXTERNAL", memory: 512, taskDefinition: { networkMode: "host" }, vpcId: "vpc-1" }), {
                 property: "vpcId",
                 reason: '`vpcId` is only used with the "awsvpc" network mode, but the task definition uses "host": set `taskDefinition.networkMode` to "awsvpc" or remove `vpcId`.',
             });
@@ -311,6 +313,113 @@ describe("plan/validate validateInputs", () => {
                 });
             }
             assert.deepStrictEqual(check({ ...OK, launchType: "EC2", taskDefinition: { networkMode: "bridge" } }), []);
+        });
+    });
+
+    describe("Prefect parity: container choice, secrets, launch types without default sizes", () => {
+        const SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/db-AbCdEf";
+        const twoContainers = { containerDefinitions: [{ name: "log-router", image: "fluent-bit" }, { name: "app", image: "app:1" }] };
+
+        it("refuses a taskDefinition with several containers and no containerName, naming them", () => {
+            assert.deepStrictEqual(failure({ command: ["x"], taskDefinition: twoContainers }), {
+                property: "containerName",
+                reason:
+                    "`taskDefinition` has 2 containers (log-router, app) and no `containerName` says which one runs the command: " +
+                    "set `containerName` to one of them (the others run beside it as sidecars).",
+            });
+            assert.deepStrictEqual(check({ command: ["x"], taskDefinition: twoContainers, containerName: "app" }), []);
+            // Not knowable at check: a definition given by ARN, or a container not known yet (preview).
+            assert.deepStrictEqual(check({ command: ["x"], taskDefinitionArn: "app:1" }), []);
+            assert.deepStrictEqual(check({ command: ["x"], taskDefinition: { containerDefinitions: [UNKNOWN_VALUE, { name: "app", image: "a" }] } }), []);
+        });
+
+        it("accepts every secret reference ECS takes", () => {
+            const secrets = {
+                A: SM,
+                B: `${SM}:password::`,
+                C: `${SM}:password:AWSCURRENT:`,
+                D: `${SM}::AWSPREVIOUS:`,
+                E: `${SM}:::0b9e4f4e-1111-2222-3333-444455556666`,
+                F: "arn:aws:secretsmanager:us-gov-west-1:123456789012:secret:db",
+                G: "arn:aws:ssm:us-east-1:123456789012:parameter/shop/db-password",
+                H: "/shop/db-password",
+                I: "db_password.v2",
+                J: UNKNOWN_VALUE,
+            };
+            assert.deepStrictEqual(check({ ...OK, executionRoleArn: EXEC, secrets }), []);
+        });
+
+        const secretCases: [string, unknown, string][] = [
+            ["not an object", ["a"], '`secrets` must be an object of variable names to secret ARNs or parameter names, e.g. { DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" }; got ["a"].'],
+            ["a value not a string", { A: 1 }, "`secrets.A` must be a string (a secret ARN or parameter name); got 1."],
+            ["an empty name", { "": "/a" }, "`secrets` has a variable with an empty name; give every variable a name."],
+        ];
+        for (const [name, secrets, reason] of secretCases) {
+            it(`reports secrets ${name}`, () => {
+                assert.deepStrictEqual(failure({ ...OK, executionRoleArn: EXEC, secrets }), { property: "secrets", reason });
+            });
+        }
+
+        it("reports a reference that names neither a Secrets Manager secret nor an SSM parameter", () => {
+            const bad = [
+                `${SM}:a:b:c:d`, // more than json-key, version-stage, version-id
+                "arn:aws:secretsmanager:us-east-1:123456789012:db", // no "secret:"
+                "arn:aws:s3:::bucket/key",
+                "arn:aws:ssm:us-east-1:123456789012:document/x",
+                "has space",
+                "aws-reserved",
+                "/ssm/reserved",
+                "",
+            ];
+            for (const valueFrom of bad) {
+                assert.deepStrictEqual(failure({ ...OK, executionRoleArn: EXEC, secrets: { A: valueFrom } }), {
+                    property: "secrets",
+                    reason:
+                        `\`secrets.A\` ${JSON.stringify(valueFrom)} names neither a Secrets Manager secret ` +
+                        "(`arn:aws:secretsmanager:<region>:<account>:secret:<name>`, optionally followed by `:<json-key>:<version-stage>:<version-id>`) " +
+                        "nor an SSM parameter (`arn:aws:ssm:<region>:<account>:parameter/<name>`, or the parameter's name in the task's region).",
+                }, valueFrom);
+            }
+        });
+
+        it("refuses a name in both secrets and env, but not one env removes (null)", () => {
+            assert.deepStrictEqual(failure({ ...OK, executionRoleArn: EXEC, secrets: { B: "/b", A: "/a" }, env: { A: "1", B: "2", C: "3" } }), {
+                property: "secrets",
+                reason: "`A`, `B` are in both `secrets` and `env`: a variable comes from one or the other; remove it from `env` (or from `secrets`).",
+            });
+            assert.deepStrictEqual(check({ ...OK, executionRoleArn: EXEC, secrets: { A: "/a" }, env: { A: null } }), []);
+        });
+
+        it("requires an execution role to read secrets, unless the definition has one or is given by ARN", () => {
+            assert.deepStrictEqual(failure({ ...OK, secrets: { A: "/a" } }), {
+                property: "executionRoleArn",
+                reason:
+                    "`secrets` are read at start by the task's execution role, but there is none: set `executionRoleArn` " +
+                    "(a role with secretsmanager:GetSecretValue or ssm:GetParameters on them, and kms:Decrypt for a customer-managed key).",
+            });
+            assert.deepStrictEqual(check({ ...OK, secrets: { A: "/a" }, taskDefinition: { executionRoleArn: EXEC } }), []);
+            assert.deepStrictEqual(check({ command: ["x"], secrets: { A: "/a" }, taskDefinitionArn: "app:1" }), []);
+        });
+
+        it("accepts CLUSTER_DEFAULT as a launch type, and requires memory where EXTERNAL and CLUSTER_DEFAULT get no default", () => {
+            for (const launchType of ["EXTERNAL", "CLUSTER_DEFAULT"]) {
+                assert.deepStrictEqual(failure({ ...OK, launchType }), {
+                    property: "memory",
+                    reason:
+                        `Launch type ${launchType} gets no default sizes, and neither the task nor container \`main\` has memory, which AWS requires: ` +
+                        "set `memory` (the task's MiB), or give the task definition `memory` or each container `memory` or `memoryReservation`.",
+                });
+                assert.deepStrictEqual(check({ ...OK, launchType, memory: 512 }), []);
+                assert.deepStrictEqual(check({ ...OK, launchType, taskDefinition: { memory: "1 GB" } }), []);
+                assert.deepStrictEqual(check({ command: ["x"], launchType, taskDefinition: { containerDefinitions: [{ name: "app", image: "a", memoryReservation: 64 }] } }), []);
+                assert.deepStrictEqual(check({ command: ["x"], launchType, taskDefinitionArn: "app:1" }), []);
+            }
+            assert.equal(
+                failure({ launchType: "CLUSTER_DEFAULT", containerName: "job", image: "a", taskDefinition: { containerDefinitions: [{ name: "app", image: "a", memory: 64 }] } }).reason.startsWith(
+                    "Launch type CLUSTER_DEFAULT gets no default sizes, and neither the task nor container `job` has memory",
+                ),
+                true,
+            );
         });
     });
 
