@@ -207,6 +207,7 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             logGroupName: "ecs-task-run",
             logStreamName: STREAM_T1,
             logTail: ["line 1", "line 2", "line 3", "late line"],
+            containers: [{ name: "main", lastStatus: "STOPPED", exitCode: 0, reason: null }],
             preparedTaskDefinition: inputs.plan.taskDefinition,
             runTaskRequest: sent,
             attempts: [

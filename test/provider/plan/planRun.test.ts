@@ -257,6 +257,41 @@ describe("plan/planRun: the reference's examples", () => {
             assert.equal(final.runTaskRequest.taskDefinition, `${ARN.slice(0, -1)}4`);
         });
 
+        it("sends executionRoleArn as a RunTask override, with no new revision", () => {
+            const run = plan({ ...spec, executionRoleArn: EXEC }, { region: "us-east-1", baseTaskDefinition: described, subnets: ["subnet-a"] });
+            assert.deepStrictEqual([run.needsRegistration, run.taskDefinition, run.runTaskRequest.taskDefinition, run.runTaskRequest.overrides], [
+                false,
+                request,
+                ARN,
+                { containerOverrides: [{ name: "app", command: HELLO }], executionRoleArn: EXEC },
+            ]);
+        });
+
+        it("writes executionRoleArn into a revision registered for another reason (secrets)", () => {
+            const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
+            const run = plan({ ...spec, executionRoleArn: EXEC, secrets: { DB: SECRET } }, { region: "us-east-1", baseTaskDefinition: described });
+            assert.deepStrictEqual([run.needsRegistration, run.taskDefinition, run.runTaskRequest.overrides], [
+                true,
+                {
+                    ...request,
+                    containerDefinitions: [{ ...request.containerDefinitions![0], secrets: [{ name: "DB", valueFrom: SECRET }] }],
+                    executionRoleArn: EXEC,
+                },
+                { containerOverrides: [{ name: "app", command: HELLO }], executionRoleArn: EXEC },
+            ]);
+        });
+
+        it("refuses a described definition with several containers and no containerName, before RunTask", () => {
+            const sidecar = { ...described, containerDefinitions: [{ name: "log-router", image: "fluent-bit" }, ...described.containerDefinitions!] };
+            assert.throws(() => plan(spec, { region: "us-east-1", baseTaskDefinition: sidecar }), {
+                message:
+                    `Task definition ${ARN} has 2 containers (log-router, app) and no \`containerName\` says which one runs the command: ` +
+                    "set `containerName` to one of them (the others run beside it as sidecars).",
+            });
+            const chosen = plan({ ...spec, containerName: "app" }, { region: "us-east-1", baseTaskDefinition: sidecar });
+            assert.deepStrictEqual([chosen.containerName, chosen.needsRegistration], ["app", false]);
+        });
+
         it("runs an EC2 base without a network configuration", () => {
             const ec2: TaskDefinition = { taskDefinitionArn: ARN, family: "app", containerDefinitions: [{ name: "app", image: "a", cpu: 256, memory: 512 }] };
             const run = plan({ ...spec, launchType: "EC2" }, { region: "us-east-1", baseTaskDefinition: ec2 });
@@ -369,6 +404,85 @@ describe("plan/planRun: the reference's examples", () => {
         assert.deepStrictEqual(plan(spec).runTaskRequest.networkConfiguration, {
             awsvpcConfiguration: { subnets: `<loaded from ${VPC} at run time>`, assignPublicIp: "ENABLED", securityGroups: ["sg-d72e9599956a084f5"] },
         });
+    });
+});
+
+describe("plan/planRun: Prefect parity", () => {
+    it("runs on the cluster's default capacity provider strategy: no launch type, no strategy, no default sizes", () => {
+        const spec: TaskRunSpec = { command: HELLO, image: IMAGE, launchType: "CLUSTER_DEFAULT", memory: 512 };
+        assert.deepStrictEqual(plan(spec), {
+            region: RUN_TIME_REGION,
+            taskDefinition: { family: FAMILY, containerDefinitions: [{ name: "main", image: IMAGE }], memory: "512" },
+            needsRegistration: true,
+            runTaskRequest: {
+                taskDefinition: REGISTERED,
+                overrides: { containerOverrides: [{ name: "main", command: HELLO, memory: 512 }], memory: "512" },
+                startedBy: STARTED_BY,
+                tags: [hashTag(spec)],
+                count: 1,
+            },
+            containerName: "main",
+        });
+    });
+
+    it("plans secrets into the run's container definition (not the overrides), shown in preview", () => {
+        const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::";
+        const spec: TaskRunSpec = { command: HELLO, image: IMAGE, executionRoleArn: EXEC, env: { MODE: "x" }, secrets: { DB_PASSWORD: SECRET, API_KEY: "/shop/api-key" } };
+        assert.deepStrictEqual(plan(spec), {
+            region: RUN_TIME_REGION,
+            taskDefinition: fargateDefinition({
+                containerDefinitions: [
+                    {
+                        name: "main",
+                        image: IMAGE,
+                        secrets: [
+                            { name: "API_KEY", valueFrom: "/shop/api-key" },
+                            { name: "DB_PASSWORD", valueFrom: SECRET },
+                        ],
+                    },
+                ],
+                executionRoleArn: EXEC,
+            }),
+            needsRegistration: true,
+            runTaskRequest: {
+                taskDefinition: REGISTERED,
+                launchType: "FARGATE",
+                networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] } },
+                overrides: { containerOverrides: [{ name: "main", command: HELLO, environment: [{ name: "MODE", value: "x" }] }], executionRoleArn: EXEC },
+                startedBy: STARTED_BY,
+                tags: [hashTag(spec)],
+                count: 1,
+            },
+            containerName: "main",
+        });
+    });
+
+    it("lets a customization append to the security groups, as Prefect's does", () => {
+        const run = plan(
+            { image: IMAGE, taskCustomizations: [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/securityGroups/-", value: "sg-1" }] },
+            CREATE,
+        );
+        assert.deepStrictEqual(run.runTaskRequest.networkConfiguration, {
+            awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED", securityGroups: ["sg-1"] },
+        });
+    });
+
+    it("runs the container named in containerName among sidecars, whatever their order", () => {
+        const taskDefinition: TaskDefinition = {
+            containerDefinitions: [
+                { name: "log-router", image: "fluent-bit", essential: true },
+                { name: "app", image: "app:1" },
+            ],
+        };
+        const run = plan({ taskDefinition, containerName: "app", image: "app:2", command: HELLO });
+        assert.deepStrictEqual([run.containerName, run.taskDefinition?.containerDefinitions, run.runTaskRequest.overrides], [
+            "app",
+            [
+                { name: "log-router", image: "fluent-bit", essential: true },
+                { name: "app", image: "app:2" },
+            ],
+            { containerOverrides: [{ name: "app", command: HELLO }] },
+        ]);
     });
 });
 
