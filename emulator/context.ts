@@ -8,6 +8,7 @@ import type { LogStore } from "./services/logs/store";
 import type { Ec2Store } from "./services/ec2/store";
 import type { EcsState } from "./services/ecs/state";
 import type { Input } from "./protocol/input";
+import type { SecretStore } from "./secretStore";
 
 /** Lifecycle delays in milliseconds (all resolved). */
 export interface ResolvedDelays {
@@ -29,6 +30,8 @@ export interface EmulatorContext {
   readonly logs: LogStore;
   readonly ec2: Ec2Store;
   readonly ecs: EcsState;
+  /** Values of containers' `secrets`, as the emulator was told them. */
+  readonly secrets: SecretStore;
 }
 
 /** A JSON-protocol operation handler: returns the response object. */

@@ -12,6 +12,7 @@
  * | DELETE | /_emulator/vpcs/{vpcId or "default"} | remove a VPC and its subnets |
  * | POST | /_emulator/log-groups | `{ name }`: create a log group |
  * | POST | /_emulator/clusters | `{ name }`: create a cluster |
+ * | POST | /_emulator/secrets | `{ "<valueFrom>": "<value>", ... }`: values of containers' `secrets` |
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { FaultSettings, FaultState } from "./faults";
@@ -34,6 +35,8 @@ export interface ControlApi {
   removeVpc(vpcIdOrDefault: string): boolean;
   seedLogGroup(name: string): void;
   seedCluster(name: string): void;
+  /** Tells the emulator the values of secrets (ARN) or parameters (ARN or name) that containers' `secrets` name. */
+  seedSecrets(values: Record<string, string>): void;
 }
 
 class BadRequest extends Error {}
@@ -163,6 +166,14 @@ export function createControlHandler(api: ControlApi): ControlHandler {
         case "POST /_emulator/clusters":
           api.seedCluster(nameOf(parse(body)));
           return send(res, 201, { ok: true });
+        case "POST /_emulator/secrets": {
+          const values = parse(body);
+          if (!isRecord(values) || !Object.values(values).every((v) => typeof v === "string")) {
+            throw new BadRequest('body must be an object of valueFrom to string value, e.g. {"/shop/db-password": "hunter2"}');
+          }
+          api.seedSecrets(values as Record<string, string>);
+          return send(res, 201, { ok: true });
+        }
       }
       const vpc = /^\/_emulator\/vpcs\/([^/]+)$/.exec(path);
       if (vpc && method === "DELETE") {

@@ -19,6 +19,7 @@ import { createControlHandler, type ControlApi } from "./control";
 import { FaultController, type BucketConfig, type FaultSettings, type FaultState } from "./faults";
 import { Journal, type JournalEntry } from "./journal";
 import { TaskRunner, type TaskSummary } from "./runner/lifecycle";
+import { SecretStore } from "./secretStore";
 import { createEmulatorServer } from "./server";
 import { Ec2Store, type SeededVpc, type VpcSeed } from "./services/ec2/store";
 import { EcsState } from "./services/ecs/state";
@@ -73,6 +74,8 @@ export interface EmulatorOptions {
   handleSignals?: boolean;
   /** The journal keeps at most this many requests. Default 100,000. */
   journalLimit?: number;
+  /** Values of containers' `secrets`: `valueFrom` (secret ARN, parameter ARN or name) → value. Default none. */
+  secrets?: Record<string, string>;
 }
 
 /** A running emulator. */
@@ -175,6 +178,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     logs: new LogStore(region, accountId),
     ec2: new Ec2Store(region, accountId),
     ecs: new EcsState(region, accountId),
+    secrets: new SecretStore(options.secrets),
   };
   const runner = new TaskRunner(ctx);
   ctx.ecs.launcher = runner;
@@ -199,6 +203,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     removeVpc: (id) => ctx.ec2.remove(id),
     seedLogGroup: (name) => void ctx.logs.ensureGroup(name),
     seedCluster: (name) => void ctx.ecs.createCluster(name),
+    seedSecrets: (values) => {
+      for (const [valueFrom, value] of Object.entries(values)) ctx.secrets.set(valueFrom, value);
+    },
   };
 
   const server = createEmulatorServer(ctx, createControlHandler(api));

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ecsTaskRunProvider } from "./provider";
-import type { AttemptRecord, PlannedRun, TaskRunSpec, TaskDefinition } from "./types";
+import type { AttemptRecord, ContainerStatus, PlannedRun, TaskRunSpec, TaskDefinition } from "./types";
 
 /** A value that may be given as a Pulumi `Input`, at any depth. */
 export type DeepInput<T> = T extends string | number | boolean | null | undefined
@@ -32,6 +32,7 @@ const RESULT_OUTPUTS = [
     "logGroupName",
     "logStreamName",
     "logTail",
+    "containers",
     "preparedTaskDefinition",
     "runTaskRequest",
     "runRegion",
@@ -94,6 +95,9 @@ export class EcsTaskRun extends pulumi.dynamic.Resource {
     declare public readonly logStreamName: pulumi.Output<string | null>;
     /** The last lines of the container's log (up to 50), when logs are available. */
     declare public readonly logTail: pulumi.Output<string[]>;
+    /** Every container of the task (the run's and its sidecars): name, last status, exit code and
+     * reason, in the order ECS lists them. Default: `[]` until the task is described. */
+    declare public readonly containers: pulumi.Output<ContainerStatus[]>;
     /** The task definition as prepared (secret: it holds the environment). */
     declare public readonly preparedTaskDefinition: pulumi.Output<TaskDefinition | null>;
     /** The RunTask request exactly as sent (secret: it holds the environment and command). */

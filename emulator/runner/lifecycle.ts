@@ -11,6 +11,16 @@ import type { ContainerRecord, TaskRecord } from "../services/ecs/model";
 import type { TaskLauncher } from "../services/ecs/state";
 import { LogSink } from "./logSink";
 import { ContainerProcess, type ContainerExit } from "./taskProcess";
+import type { SecretRef } from "../secretStore";
+
+/** A container definition's `secrets` (`[{ name, valueFrom }]`); entries without both are ignored. */
+function secretRefsOf(c: ContainerRecord): SecretRef[] {
+  const raw = c.definition.secrets;
+  if (!Array.isArray(raw)) return [];
+  return raw.filter(
+    (s): s is SecretRef => typeof s === "object" && s !== null && typeof (s as SecretRef).name === "string" && typeof (s as SecretRef).valueFrom === "string",
+  );
+}
 
 /** Default container `stopTimeout` in seconds (ECS default). */
 export const DEFAULT_STOP_TIMEOUT_S = 30;
@@ -157,6 +167,11 @@ export class TaskRunner implements TaskLauncher {
       this.failToStart(rt, logError);
       return;
     }
+    const secretError = this.resolveSecrets(task);
+    if (secretError) {
+      this.failToStart(rt, secretError);
+      return;
+    }
     rt.cancel = this.ctx.timers.after(this.ctx.delays.pendingMs + this.ctx.faults.startDelayMs, () => this.toRunning(rt));
   }
 
@@ -220,12 +235,24 @@ export class TaskRunner implements TaskLauncher {
     return undefined;
   }
 
+  /** Reads every container's `secrets` (as ECS does with the execution role, before the
+   * containers start); returns a stop reason when one cannot be read. */
+  private resolveSecrets(task: TaskRecord): string | undefined {
+    for (const c of task.containers) {
+      const resolved = this.ctx.secrets.resolve(secretRefsOf(c));
+      if ("error" in resolved) return resolved.error;
+    }
+    return undefined;
+  }
+
   private environmentOf(task: TaskRecord, c: ContainerRecord): Record<string, string> {
     const env: Record<string, string> = {};
     if (process.env.PATH !== undefined) env.PATH = process.env.PATH;
     if (process.env.HOME !== undefined) env.HOME = process.env.HOME;
     for (const kv of c.definition.environment) env[kv.name] = kv.value ?? "";
     for (const kv of c.override?.environment ?? []) env[kv.name] = kv.value ?? "";
+    const secrets = this.ctx.secrets.resolve(secretRefsOf(c));
+    if ("env" in secrets) Object.assign(env, secrets.env);
     env.AWS_EXECUTION_ENV = task.launchType === "FARGATE" ? "AWS_ECS_FARGATE" : "AWS_ECS_EC2";
     return env;
   }

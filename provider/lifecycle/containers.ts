@@ -6,6 +6,11 @@ import type { ContainerStatus, TaskDefinition } from "../types";
  * (because another essential container exited) usually reports. */
 const STOPPED_WITH_TASK_EXIT_CODES: readonly number[] = [137, 143];
 
+/** Whether an exit code is what a container stopped by ECS with its task reports (137 or 143). */
+export function stoppedWithTask(exitCode: number | null): boolean {
+    return exitCode !== null && STOPPED_WITH_TASK_EXIT_CODES.includes(exitCode);
+}
+
 /** Every container of the task as ECS described it, in ECS's order. */
 export function containerStatuses(task: Task): ContainerStatus[] {
     return (task.containers ?? []).map((c) => ({
@@ -33,8 +38,7 @@ export function failedEssentialSidecars(task: Task, runContainer: string, taskDe
     const runExited = statuses.some((c) => c.name === runContainer && c.exitCode !== null);
     return statuses.filter((c) => {
         if (c.name === runContainer || !essential(c.name) || c.exitCode === null || c.exitCode === 0) return false;
-        const stoppedWithTask = runExited && STOPPED_WITH_TASK_EXIT_CODES.includes(c.exitCode) && !c.reason;
-        return !stoppedWithTask;
+        return !(runExited && stoppedWithTask(c.exitCode) && !c.reason);
     });
 }
 

@@ -19,7 +19,7 @@ import { hasLeftStartup, isStopped, isWatchTimeoutError, taskIdOf } from "../run
 import { isoDate } from "../aws/ecs";
 import { attemptOfTags, attemptRequest } from "../plan/retryStrategy";
 import { runAttempts, type Attempt, type AttemptResult } from "./attempts";
-import { containerStatuses, describeContainer, failedEssentialSidecars } from "./containers";
+import { containerStatuses, describeContainer, failedEssentialSidecars, stoppedWithTask } from "./containers";
 import { runTaskErrorAdvice, startFailureAdvice } from "./advice";
 
 /** The last log lines quoted in a failure message. */
@@ -244,12 +244,14 @@ async function runAndWatch(
         if (reader) await reader.drain({ since: stoppedAtMs(task, ports) });
 
         const outcome = result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
+        // A failed essential sidecar is named first when it is the cause: the run's container then
+        // exited 0, or was stopped with the task (SIGTERM/SIGKILL) because the sidecar exited.
+        const sidecars = failedEssentialSidecars(task, plan.containerName, preparedTaskDefinition);
+        if (settings.failOnNonZeroExit && sidecars.length > 0 && (outcome.exitCode === 0 || stoppedWithTask(outcome.exitCode))) {
+            throw runFailed(sidecarFailureMessage(outcome, plan.containerName, sidecars.map(describeContainer), task));
+        }
         if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
             throw runFailed(failureMessage(outcome, plan.containerName, task));
-        }
-        const sidecars = failedEssentialSidecars(task, plan.containerName, preparedTaskDefinition);
-        if (settings.failOnNonZeroExit && sidecars.length > 0) {
-            throw runFailed(sidecarFailureMessage(outcome, plan.containerName, sidecars.map(describeContainer), task));
         }
         say(`Task ${taskIdOf(taskArn)} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
         return outcome;
@@ -433,9 +435,10 @@ function failureMessage(outcome: AttemptResult, containerName: string, task: Tas
 /** The failure when the run's container succeeded but another essential container did not. */
 function sidecarFailureMessage(outcome: AttemptResult, containerName: string, sidecars: string[], task: Task): string {
     const which = sidecars.length === 1 ? `essential container ${sidecars[0]}` : `essential containers ${sidecars.join(", ")}`;
+    const run = outcome.exitCode === 0 ? "exited with code 0" : `was stopped with the task (exit code ${String(outcome.exitCode)})`;
     return (
-        `Task ${outcome.taskArn} failed: ${which} exited non-zero, while container ${containerName} (the run's) exited with code ` +
-        `${String(outcome.exitCode)} (${describeStop(task)}). An essential container's failure is the task's: fix it, mark it ` +
+        `Task ${outcome.taskArn} failed: ${which} exited non-zero, while container ${containerName} (the run's) ${run} ` +
+        `(${describeStop(task)}). An essential container's failure is the task's: fix it, mark it ` +
         "`essential: false` in the task definition if the run does not depend on it, or set `failOnNonZeroExit` to false to record the codes without failing."
     );
 }

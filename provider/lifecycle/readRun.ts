@@ -2,6 +2,7 @@ import type { TaskRunOutputs } from "../types";
 import type { RunPorts } from "./ports";
 import { containerOf } from "./taskStatus";
 import { refreshAttempts } from "./attempts";
+import { containerStatuses } from "./containers";
 import { isoDate } from "../aws/ecs";
 import { errorCode } from "../aws/errors";
 
@@ -31,5 +32,6 @@ export async function readRun(state: TaskRunOutputs, ports: RunPorts): Promise<T
         startedAt: isoDate(task.startedAt) ?? state.startedAt ?? null,
         stoppedAt: isoDate(task.stoppedAt) ?? state.stoppedAt ?? null,
         ...(state.attempts ? { attempts: refreshAttempts(state.attempts, task, state.plan.containerName) } : {}),
+        containers: task.containers ? containerStatuses(task) : (state.containers ?? []),
     };
 }

@@ -62,6 +62,10 @@ function normalizeContainer(raw: Input, networkMode: string, taskMemory: string 
     const hostPort = p.optNumber("hostPort") ?? (networkMode === "awsvpc" || networkMode === "host" ? containerPort : undefined);
     return { ...p.raw, containerPort, hostPort, protocol: p.optString("protocol") ?? "tcp" };
   });
+  for (const secret of raw.optObjectList("secrets") ?? []) {
+    if (!secret.optString("name")) throw clientException("Secret name should not be null or empty.");
+    if (!secret.optString("valueFrom")) throw clientException("Secret valueFrom should not be null or empty.");
+  }
   const logConfiguration = raw.optObject("logConfiguration");
   if (logConfiguration && !logConfiguration.optString("logDriver")) throw clientException("Log driver should not be null or empty.");
   const stopTimeout = raw.optNumber("stopTimeout");

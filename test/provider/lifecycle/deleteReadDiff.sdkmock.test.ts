@@ -163,6 +163,10 @@ describe("lifecycle/readRun against faked SDK clients", () => {
             stoppedReason: "Essential container in task exited",
             startedAt: "2024-01-01T00:00:01.000Z",
             stoppedAt: "2024-01-01T00:10:00.000Z",
+            containers: [
+                { name: "sidecar", lastStatus: null, exitCode: 0, reason: null },
+                { name: "main", lastStatus: null, exitCode: 3, reason: null },
+            ],
             // The last attempt's record is brought up to date too.
             attempts: [
                 {

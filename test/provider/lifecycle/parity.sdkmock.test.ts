@@ -81,8 +81,8 @@ describe("lifecycle/createRun: Prefect parity against faked SDK clients", () => 
         assert.equal(err.name, "RunFailedError");
         assert.equal(
             err.message,
-            `Task ${taskArn("t1")} failed: essential container log-router (exit code 1, "config error") exited non-zero, while container app (the run's) ` +
-                'exited with code 0 (stop code EssentialContainerExited; reason "Essential container in task exited"; container log-router: exit code 1, ' +
+            `Task ${taskArn("t1")} failed: essential container log-router (exit code 1, "config error") exited non-zero, while container app (the run's) exited with code 0 ` +
+                '(stop code EssentialContainerExited; reason "Essential container in task exited"; container log-router: exit code 1, ' +
                 '"config error"; container app: exit code 0). An essential container\'s failure is the task\'s: fix it, mark it `essential: false` in the ' +
                 "task definition if the run does not depend on it, or set `failOnNonZeroExit` to false to record the codes without failing.",
         );
