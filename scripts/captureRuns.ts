@@ -1,5 +1,6 @@
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { mockArn } from "./mockArns";
 
 /** One `EcsTaskRun` a program declares, with its inputs as the provider would receive them. */
 export interface CapturedRun {
@@ -21,7 +22,7 @@ export async function captureRuns(program: string, project = "demo", stack = "de
                     const { __provider: _provider, ...inputs } = args.inputs as Record<string, unknown>;
                     runs.push({ name: args.name, inputs });
                 }
-                return { id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:us-east-1:123456789012:${args.name}` } };
+                return { id: `${args.name}-id`, state: { ...args.inputs, arn: mockArn(args.type, args.name) ?? `arn:aws:mock:us-east-1:123456789012:${args.name}` } };
             },
             call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
                 return args.inputs as Record<string, unknown>;

@@ -1,5 +1,6 @@
 /**
- * An existing task definition: the task runs that definition (its first container runs `command`).
+ * An existing task definition: the task runs that definition (its only container runs `command`;
+ * a definition with several containers needs `containerName`, checked before RunTask).
  * If other arguments ask for something the definition lacks, a new revision is registered from it;
  * the given definition itself is never deregistered.
  *

@@ -8,6 +8,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as ts from "typescript";
+import { validateInputs } from "../../provider/plan/validate";
 import { captureResources, requireFresh, REPO_ROOT, type CapturedResource, type CaptureOptions } from "../support/providerHost";
 
 const EXAMPLES = path.join(REPO_ROOT, "examples");
@@ -170,6 +171,63 @@ describe("examples", function () {
         const run = onlyRun(await runExample("security-groups"), "hello-sg");
         assert.equal(run.inputs.vpcId, "vpc-01abcdf123456789a");
         assert.deepEqual(run.inputs.networkConfiguration, { securityGroups: ["sg-d72e9599956a084f5"] });
+    });
+
+    it("secrets: a Secrets Manager secret and an SSM parameter, read by the execution role at start", async () => {
+        const resources = await runExample("secrets", { config: { "test-project:dbPassword": "hunter2" }, secretConfigKeys: ["test-project:dbPassword"] });
+        const one = (type: string): CapturedResource => {
+            const found = resources.filter((r) => r.type === type);
+            assert.equal(found.length, 1, `one ${type}`);
+            return found[0];
+        };
+        const secret = one("aws:secretsmanager/secret:Secret");
+        const version = one("aws:secretsmanager/secretVersion:SecretVersion");
+        const parameter = one("aws:ssm/parameter:Parameter");
+        const attachment = one("aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+        const readSecrets = one("aws:iam/rolePolicy:RolePolicy");
+        const run = onlyRun(resources, "report");
+
+        const secretArn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-credentials-AbCdEf";
+        const parameterArn = "arn:aws:ssm:us-east-1:123456789012:parameter/api-url";
+        assert.deepEqual(version.secretInputs, ["secretString"], "the password is a secret in state");
+        assert.equal(attachment.inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy");
+        const policy = JSON.parse(String(readSecrets.inputs.policy)) as { Statement: { Action: string[]; Resource: string }[] };
+        assert.deepEqual(
+            policy.Statement.map((st) => [st.Action, st.Resource]),
+            [[["secretsmanager:GetSecretValue"], secretArn], [["ssm:GetParameters"], parameterArn], [["logs:CreateLogGroup"], "*"]],
+        );
+        // The run names the secrets (a JSON key of the secret, the parameter); it holds no value.
+        assert.deepEqual(run.inputs.secrets, { DB_PASSWORD: `${secretArn}:password::`, API_URL: parameterArn });
+        assert.deepEqual(run.secretInputs, []);
+        assert.ok(!JSON.stringify(run.inputs).includes("hunter2"));
+        for (const upstream of [attachment, readSecrets, version]) {
+            assert.ok(run.dependencies.includes(upstream.urn), `the run depends on ${upstream.name}`);
+        }
+        assert.ok(secret.urn);
+        assert.equal(parameter.inputs.type, "String");
+    });
+
+    it("sidecar: the named container runs the command, a log router listed first", async () => {
+        const run = onlyRun(await runExample("sidecar"), "nightly-job");
+        assert.equal(run.inputs.containerName, "app");
+        const definition = run.inputs.taskDefinition as { containerDefinitions: { name: string }[] };
+        assert.deepEqual(definition.containerDefinitions.map((c) => c.name), ["log-router", "app"]);
+        assert.deepEqual(run.inputs.command, ["npm", "run", "nightly"]);
+        assert.deepEqual(validateInputs(run.inputs), [], "valid as `pulumi preview` checks it");
+        const { containerName: _chosen, ...unchosen } = run.inputs;
+        assert.deepEqual(
+            validateInputs(unchosen).map((f) => f.property),
+            ["containerName"],
+            "without containerName, preview refuses to guess",
+        );
+    });
+
+    it("cluster-default: no launch type, no strategy: the cluster's default strategy", async () => {
+        const run = onlyRun(await runExample("cluster-default"), "hello-cluster-default");
+        assert.equal(run.inputs.launchType, "CLUSTER_DEFAULT");
+        assert.equal(run.inputs.capacityProviderStrategy, undefined);
+        assert.deepEqual(run.inputs.taskDefinition, { networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512" });
+        assert.deepEqual(validateInputs(run.inputs), [], "valid as `pulumi preview` checks it");
     });
 
     it("migration-before-service: the migration runs the service's definition, and the service waits for it", async () => {

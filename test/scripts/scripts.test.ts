@@ -34,4 +34,16 @@ describe("scripts users run", function () {
         assert.match(stdout, /subnets: <loaded from the default VPC at run time>/);
         assert.doesNotMatch(stdout, /launchType/);
     });
+
+    it("npm run plan: shows the secrets example's `secrets` in the task definition, and no secret value anywhere", async () => {
+        const { stdout } = await run(process.execPath, [...TS_NODE, "scripts/plan.ts", "examples/secrets"], {
+            cwd: ROOT,
+            env: { ...env, PULUMI_CONFIG: JSON.stringify({ "demo:dbPassword": "hunter2" }) },
+        });
+        assert.match(
+            stdout,
+            /\n {4}secrets:\n {6}- name: API_URL\n {8}valueFrom: arn:aws:ssm:us-east-1:123456789012:parameter\/api-url\n {6}- name: DB_PASSWORD\n {8}valueFrom: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-credentials-AbCdEf:password::"\n/,
+        );
+        assert.doesNotMatch(stdout, /hunter2/);
+    });
 });

@@ -9,6 +9,7 @@
 import { execFile } from "node:child_process";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { mockArn } from "../../scripts/mockArns";
 import type * as resproto from "@pulumi/pulumi/proto/resource_pb";
 import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
 
@@ -67,7 +68,7 @@ export function defaultMockState(args: pulumi.runtime.MockResourceArgs): pulumi.
     return {
         id,
         state: {
-            arn: `arn:aws:mock:us-east-1:123456789012:${args.type.split(":").pop() ?? "resource"}/${args.name}`,
+            arn: mockArn(args.type, args.name) ?? `arn:aws:mock:us-east-1:123456789012:${args.type.split(":").pop() ?? "resource"}/${args.name}`,
             name: args.name,
             ...inputs,
         },
