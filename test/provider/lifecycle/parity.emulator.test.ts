@@ -128,6 +128,15 @@ describe("provider against the local ECS endpoint: Prefect parity", function () 
         assert.doesNotMatch(JSON.stringify([outs.runTaskRequest, outs.plan, outs.preparedTaskDefinition]), /hunter2|k-123/);
     });
 
+    it("takes secret values told over the control API (POST /_emulator/secrets)", async () => {
+        const told = await fetch(`${emulator.url}/_emulator/secrets`, { method: "POST", body: JSON.stringify({ "/shop/told-later": "t-42" }) });
+        assert.equal(told.status, 201);
+        const refused = await fetch(`${emulator.url}/_emulator/secrets`, { method: "POST", body: JSON.stringify({ "/x": 1 }) });
+        assert.equal(refused.status, 400);
+        const outs = await create({ command: ["sh", "-c", 'echo "$TOLD"'], secrets: { TOLD: "/shop/told-later" }, configureCloudwatchLogs: true });
+        assert.deepEqual(outs.logTail, ["t-42"]);
+    });
+
     it("fails to start when a secret cannot be read, with advice for the execution role", async () => {
         await assert.rejects(create({ command: ["true"], secrets: { TOKEN: "/shop/missing" } }), (err: Error) => {
             assert.match(err.message, /failed to start: stop code TaskFailedToStart; reason "ResourceInitializationError: unable to pull secrets or registry auth/);

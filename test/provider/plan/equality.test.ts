@@ -159,6 +159,15 @@ describe("plan/equality", () => {
             assert.equal(taskDefinitionsEqual(a, b), true);
         });
 
+        it("ignores the order of secrets, and sees a changed valueFrom", () => {
+            const secrets = (...pairs: [string, string][]) => ({
+                family: "f",
+                containerDefinitions: [{ name: "main", image: "i", secrets: pairs.map(([name, valueFrom]) => ({ name, valueFrom })) }],
+            });
+            assert.equal(taskDefinitionsEqual(secrets(["B", "/b"], ["A", "/a"]), secrets(["A", "/a"], ["B", "/b"])), true);
+            assert.equal(taskDefinitionsEqual(secrets(["A", "/a"]), secrets(["A", "/other"])), false);
+        });
+
         it("does not mutate its inputs", () => {
             const a = structuredClone(described);
             const b = structuredClone(registered);
