@@ -1,5 +1,5 @@
 /** What a change of inputs means for a run: run again (replace), update in place, or nothing. */
-import { PLACEHOLDER, type PlannedRun, type ResourceContext, type TaskRunInputs, type TaskRunSpec } from "../types";
+import { PLACEHOLDER, type PlannedRun, type ResourceContext, type TaskDefinition, type TaskRunInputs, type TaskRunSpec } from "../types";
 import { INPUTS_HASH_TAG } from "./constants";
 import { planRun } from "./planRun";
 import { taskDefinitionsEqual } from "./equality";
@@ -126,6 +126,7 @@ function comparableRequest(plan: PlannedRun): unknown {
     if (overrides && plan.taskDefinition) {
         if (overrides.cpu !== undefined && overrides.cpu === plan.taskDefinition.cpu) delete overrides.cpu;
         if (overrides.memory !== undefined && overrides.memory === plan.taskDefinition.memory) delete overrides.memory;
+        withoutRedundantContainerSizes(overrides, plan.taskDefinition);
     }
     delete copy.startedBy;
     if (Array.isArray(copy.tags)) copy.tags = (copy.tags as { key?: string }[]).filter((t) => t.key !== INPUTS_HASH_TAG);
@@ -140,6 +141,21 @@ function comparableRequest(plan: PlannedRun): unknown {
         }
     }
     return copy;
+}
+
+/** Removes container-level size overrides (sent, as Prefect sends them, whenever `cpu`/`memory`
+ * are given) that change nothing: equal to that container's own size in the planned definition,
+ * or, for a definition of one container, to the task-level size. */
+function withoutRedundantContainerSizes(overrides: Record<string, unknown>, definition: TaskDefinition): void {
+    const containers = Array.isArray(definition.containerDefinitions) ? definition.containerDefinitions : [];
+    for (const override of Array.isArray(overrides.containerOverrides) ? (overrides.containerOverrides as Record<string, unknown>[]) : []) {
+        const own = containers.find((c) => c.name === override.name);
+        for (const key of ["cpu", "memory"] as const) {
+            if (override[key] === undefined) continue;
+            const taskLevel = containers.length === 1 ? definition[key] : undefined;
+            if (own?.[key] === override[key] || (taskLevel !== undefined && String(override[key]) === String(taskLevel))) delete override[key];
+        }
+    }
 }
 
 /** The spec inputs of a state or of checked inputs. */
