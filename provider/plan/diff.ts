@@ -1,5 +1,6 @@
 /** What a change of inputs means for a run: run again (replace), update in place, or nothing. */
-import { PLACEHOLDER, type PlannedRun, type ResourceContext, type TaskDefinition, type TaskRunInputs, type TaskRunSpec } from "../types";
+import { PLACEHOLDER, type ContainerDefinition, type PlannedRun, type ResourceContext, type TaskDefinition, type TaskRunInputs, type TaskRunSpec } from "../types";
+import { ambiguousContainers } from "./container";
 import { INPUTS_HASH_TAG } from "./constants";
 import { planRun } from "./planRun";
 import { taskDefinitionsEqual } from "./equality";
@@ -163,6 +164,14 @@ function inputsOf(props: Record<string, unknown>, isState: boolean): TaskRunInpu
     const inputs: Record<string, unknown> = {};
     for (const key of SPEC_KEYS) {
         if (props[key] !== undefined) inputs[key] = props[key];
+    }
+    if (isState && inputs.containerName === undefined && isPlainObject(inputs.taskDefinition)) {
+        // A state made before a definition of several containers needed `containerName` ran its
+        // first container: its recorded plan names it, so that naming it now is no change.
+        const containers = inputs.taskDefinition.containerDefinitions;
+        const recorded = isPlainObject(props.plan) ? props.plan.containerName : undefined;
+        const ambiguous = Array.isArray(containers) && ambiguousContainers(containers as ContainerDefinition[], undefined) !== null;
+        if (ambiguous && typeof recorded === "string" && recorded !== "" && !recorded.startsWith("<")) inputs.containerName = recorded;
     }
     if (isState && ("requestedTaskDefinitionArn" in props || "taskArn" in props)) {
         delete inputs.taskDefinitionArn;

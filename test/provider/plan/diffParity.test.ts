@@ -36,3 +36,23 @@ describe("plan/diff: the parity inputs", () => {
         assert.deepStrictEqual(diff(SIDECAR, { ...SIDECAR, memory: 2048 }).replaces, ["memory"]);
     });
 });
+
+describe("plan/diff: a state from before containerName was required", () => {
+    it("naming the container the old run used (its first) runs nothing", () => {
+        const taskDefinition = { containerDefinitions: [{ name: "agent", image: "agent" }, { name: "app", image: "app" }] };
+        // What an older version recorded: the first container, chosen without a name.
+        const olds = {
+            command: ["./job"],
+            taskDefinition,
+            __context: CTX,
+            plan: { containerName: "agent" },
+            taskArn: "arn:aws:ecs:us-east-1:123456789012:task/default/abc",
+        };
+        const news = (containerName: string) => {
+            const spec: TaskRunSpec = { command: ["./job"], taskDefinition, containerName };
+            return { ...spec, __context: CTX, plan: planRun({ ...spec, __context: CTX }, {}) };
+        };
+        assert.deepStrictEqual(diffRun(olds, news("agent")), { changes: false, replaces: [], updates: [] });
+        assert.deepStrictEqual(diffRun(olds, news("app")).replaces, ["containerName"]);
+    });
+});
