@@ -132,7 +132,7 @@ describe("plan/settings", () => {
     });
 
     it("splits the inputs into those that define the run and those that only watch it", () => {
-        assert.equal(SPEC_KEYS.length, 32);
+        assert.equal(SPEC_KEYS.length, 33);
         assert.deepStrictEqual(
             [...WATCH_KEYS].sort(),
             [
