@@ -148,6 +148,16 @@ async function runAndWatch(
     try {
         const found = await findRunningTask(request, ports);
         task = attempt.mayAttach ? found.task : undefined; // A later attempt follows one that stopped.
+        if (attempt.mayAttach) {
+            for (const orphan of found.orphans) {
+                const outcome = await ports.stopTask(
+                    orphan.clusterArn ?? String(request.cluster ?? "default"),
+                    orphan.taskArn!,
+                    stopReason(name, "an interrupted run of other inputs left it running"),
+                );
+                if (outcome === "stopped") say(`Stopped task ${orphan.taskArn}, left running by an interrupted run of this resource with other inputs.`);
+            }
+        }
         if (task) {
             attempt.number = attemptOfTags(task.tags);
             say(`Attaching to task ${task.taskArn}, still ${task.lastStatus} from an earlier, interrupted run.`);
@@ -350,22 +360,21 @@ async function startTask(
 
 /** A task of this resource, with the same run-defining inputs, that is still going; and the
  * ARNs of every task of this resource still going (those a new RunTask attempt did not start). */
-async function findRunningTask(request: Record<string, unknown>, ports: RunPorts): Promise<{ task?: Task; runningArns: string[] }> {
+async function findRunningTask(request: Record<string, unknown>, ports: RunPorts): Promise<{ task?: Task; runningArns: string[]; orphans: Task[] }> {
     const startedBy = typeof request.startedBy === "string" ? request.startedBy : undefined;
-    if (!startedBy) return { runningArns: [] };
+    if (!startedBy) return { runningArns: [], orphans: [] };
     const cluster = typeof request.cluster === "string" ? request.cluster : undefined;
     const runningArns = await ports.listTasks({ cluster, startedBy, desiredStatus: "RUNNING" });
     const hash = inputsHashOf(request);
-    if (runningArns.length === 0 || !hash) return { runningArns };
+    if (runningArns.length === 0 || !hash) return { runningArns, orphans: [] };
     const { tasks } = await ports.describeTasks(cluster, runningArns);
     // A task a create already returned (a live resource's, say the old half of `--replace`) is never taken.
-    const task = tasks.find(
-        (t) =>
-            !isStopped(t) &&
-            (t.tags ?? []).some((tag) => tag.key === INPUTS_HASH_TAG && tag.value === hash) &&
-            !(t.tags ?? []).some((tag) => tag.key === RECORDED_TASK_TAG),
-    );
-    return { task, runningArns };
+    const unrecorded = tasks.filter((t) => !isStopped(t) && !(t.tags ?? []).some((tag) => tag.key === RECORDED_TASK_TAG));
+    const task = unrecorded.find((t) => (t.tags ?? []).some((tag) => tag.key === INPUTS_HASH_TAG && tag.value === hash));
+    // A task of this resource that no create returned, with other inputs: left by an interrupted
+    // run of a program that is no more (no state owns it, nothing else would ever stop it).
+    const orphans = unrecorded.filter((t) => t !== task && (t.tags ?? []).some((tag) => tag.key === INPUTS_HASH_TAG));
+    return { task, runningArns, orphans };
 }
 
 function inputsHashOf(request: Record<string, unknown>): string | undefined {

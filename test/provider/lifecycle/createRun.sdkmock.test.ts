@@ -467,7 +467,8 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             h.ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: "RESOURCE:CPU" }] });
             describeScript(h, {
                 tagged: [
-                    task("t0", "RUNNING", { tags: [{ key: "ecs-task-run:inputs-hash", value: "0000" }] }),
+                    // A live resource's task (a create returned it: the old half of a replacement).
+                    task("t0", "RUNNING", { tags: [{ key: "ecs-task-run:inputs-hash", value: "0000" }, { key: "ecs-task-run:recorded", value: "true" }] }),
                     task("t9", "PROVISIONING", { tags: [hashTagOf(inputs)] }),
                 ],
                 watched: [task("t9", "RUNNING", { taskArn: taskArn("t9"), startedAt: STARTED_AT }), exited("t9", 0, { taskArn: taskArn("t9") })],
@@ -484,7 +485,7 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             assert.equal(result.runTaskRequest.clientToken, h.ecs.commandCalls(RunTaskCommand)[0].args[0].input.clientToken);
             assert.ok(h.lines.includes(`[migrate] RunTask reported RESOURCE:CPU, but started task ${taskArn("t9")}: using it.`), h.lines.join("\n"));
             assert.deepEqual(h.clock.sleeps.filter((ms) => ms === 750), [], "no backoff before adopting");
-            assert.equal(h.ecs.commandCalls(StopTaskCommand).length, 0, "the older task is left alone");
+            assert.equal(h.ecs.commandCalls(StopTaskCommand).length, 0, "the older task, recorded by a live resource, is left alone");
         });
 
         it("capacity failures until the start deadline: fails naming the attempts and taskStartTimeoutSeconds", async () => {
@@ -595,11 +596,12 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             assert.equal(result.runTaskRequest.taskDefinition, tdArn(FAMILY, 1));
         });
 
-        it("a RUNNING task of this resource with another inputs hash is left alone and a new task is run", async () => {
+        it("a RUNNING task of this resource with another inputs hash that no create returned (an interrupted run's) is stopped, and a new task is run", async () => {
             const h = harness();
             defaultVpc(h);
             freshFamily(h);
             const inputs = await checked({ image: "alpine:3.20", command: ["./migrate"] });
+            h.ecs.on(StopTaskCommand).resolves({ task: { taskArn: taskArn("t7"), lastStatus: "RUNNING" } });
             h.ecs.on(ListTasksCommand).resolves({ taskArns: [taskArn("t7")] });
             h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t8", "PROVISIONING", { taskArn: taskArn("t8") })], failures: [] });
             const seen = describeScript(h, {
@@ -610,14 +612,18 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             const result = await h.clock.run(createRun(inputs, h.ports));
 
             assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 1);
-            assert.deepEqual(commandNames(h.ecs).slice(2, 5), ["ListTasks", "DescribeTasks", "RunTask"]);
+            assert.deepEqual(commandNames(h.ecs).slice(2, 6), ["ListTasks", "DescribeTasks", "StopTask", "RunTask"]);
             assert.equal(result.taskArn, taskArn("t8"));
             assert.ok(seen.every((t) => t.taskArn === taskArn("t8")));
             assert.deepEqual(
                 h.ecs.commandCalls(DescribeTasksCommand).slice(1).map((c) => c.args[0].input.tasks),
                 seen.map(() => [taskArn("t8")]),
             );
-            assert.equal(h.ecs.commandCalls(StopTaskCommand).length, 0);
+            assert.deepEqual(
+                h.ecs.commandCalls(StopTaskCommand).map((c) => c.args[0].input),
+                [{ cluster: CLUSTER_ARN, task: taskArn("t7"), reason: 'Stopped by Pulumi EcsTaskRun "migrate": an interrupted run of other inputs left it running' }],
+            );
+            assert.ok(h.lines.includes(`[migrate] Stopped task ${taskArn("t7")}, left running by an interrupted run of this resource with other inputs.`), h.lines.join("\n"));
             assert.equal(h.lines.filter((l) => l.includes("Attaching")).length, 0);
         });
     });
