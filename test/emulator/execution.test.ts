@@ -106,7 +106,9 @@ describe("emulator: task execution", () => {
       assert.equal(env.get("ONLY_OVERRIDE"), "o");
       assert.equal(env.get("PATH"), process.env.PATH);
       assert.equal(env.has("EMULATOR_SECRET_SHOULD_NOT_LEAK"), false);
-      const allowed = new Set(["FROM_DEF", "BOTH", "ONLY_OVERRIDE", "PATH", "HOME", "PWD", "SHLVL", "_", "AWS_EXECUTION_ENV", "ECS_CONTAINER_METADATA_URI_V4"]);
+      // NODE_V8_COVERAGE: Node itself adds it to every child's environment while coverage is
+      // collected (c8 in npm test), whatever environment the child is given.
+      const allowed = new Set(["FROM_DEF", "BOTH", "ONLY_OVERRIDE", "PATH", "HOME", "PWD", "SHLVL", "_", "AWS_EXECUTION_ENV", "ECS_CONTAINER_METADATA_URI_V4", "NODE_V8_COVERAGE"]);
       for (const key of env.keys()) assert.ok(allowed.has(key), `unexpected variable ${key}`);
     } finally {
       delete process.env.EMULATOR_SECRET_SHOULD_NOT_LEAK;

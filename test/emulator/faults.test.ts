@@ -70,14 +70,35 @@ describe("emulator: faults", () => {
     });
 
     it("the SDK's retries ride out short throttling (standard mode)", async () => {
-      emulator.setFaults({ throttle: { enabled: true, buckets: { ListClusters: { capacity: 1, refillPerSecond: 100 } } } });
+      // One token and no refill: the second call is throttled whatever the machine's speed. The
+      // throttling is short: it ends when the SDK sends its retry (each attempt passes this middleware).
+      emulator.setFaults({ throttle: { enabled: true, buckets: { ListClusters: { capacity: 1, refillPerSecond: 0 } } } });
+      emulator.clearJournal();
       const retrying = clientsFor(emulator, 3);
+      let attempts = 0;
+      retrying.ecs.middlewareStack.add(
+        (next) => (args) => {
+          attempts += 1;
+          if (attempts === 3) emulator.setFaults({ throttle: { enabled: false } });
+          return next(args);
+        },
+        { step: "deserialize", name: "endThrottlingAtTheRetry" },
+      );
       try {
         await retrying.ecs.send(new ListClustersCommand({}));
-        await retrying.ecs.send(new ListClustersCommand({}));
+        const out = await retrying.ecs.send(new ListClustersCommand({}));
+        assert.equal(out.$metadata.attempts, 2, "the second call was retried once");
       } finally {
         destroyClients(retrying);
       }
+      assert.deepEqual(
+        emulator.journal({ operation: "ListClusters" }).map((e) => [e.status, e.errorCode]),
+        [
+          [200, undefined],
+          [400, "ThrottlingException"],
+          [200, undefined],
+        ],
+      );
     });
 
     it("uses AWS-like default buckets and throttles EC2 with RequestLimitExceeded", async () => {
@@ -121,14 +142,15 @@ describe("emulator: faults", () => {
   });
 
   it("missingWindowMs: DescribeTasks answers MISSING right after RunTask, then the task", async () => {
-    emulator.setFaults({ missingWindowMs: 600 });
-    const t0 = Date.now();
+    // A window no test outlasts: the answer is MISSING however slow the machine is.
+    emulator.setFaults({ missingWindowMs: 3_600_000 });
+    const hidden = await runOne(c.ecs, { taskDefinition: "quick" });
+    const first = await c.ecs.send(new DescribeTasksCommand({ tasks: [hidden] }));
+    assert.deepEqual(first.tasks, []);
+    assert.deepEqual(first.failures, [{ arn: hidden, reason: "MISSING" }]);
+    // A short window ends: the task is described once it is over.
+    emulator.setFaults({ missingWindowMs: 200 });
     const arn = await runOne(c.ecs, { taskDefinition: "quick" });
-    const first = await c.ecs.send(new DescribeTasksCommand({ tasks: [arn] }));
-    if (Date.now() - t0 < 550) {
-      assert.deepEqual(first.tasks, []);
-      assert.deepEqual(first.failures, [{ arn, reason: "MISSING" }]);
-    }
     const seen = await waitFor("visible", async () => describeTask(c.ecs, arn));
     assert.equal(seen.taskArn, arn);
     await waitForStatus(c.ecs, arn);
@@ -151,13 +173,17 @@ describe("emulator: faults", () => {
   });
 
   it("startDelayMs slows the start", async () => {
-    emulator.setFaults({ startDelayMs: 3000 });
-    const t0 = Date.now();
+    // The delay is fixed when the task enters PENDING; one no test outlasts keeps it there.
+    emulator.setFaults({ startDelayMs: 3_600_000 });
     const arn = await runOne(c.ecs, { taskDefinition: "quick" });
     await waitForStatus(c.ecs, arn, "PENDING");
-    await sleep(150);
-    const status = (await describeTask(c.ecs, arn))?.lastStatus;
-    if (Date.now() - t0 < 2500) assert.equal(status, "PENDING");
+    // A task started without the delay runs and stops meanwhile; the delayed one is still PENDING.
+    emulator.setFaults({ startDelayMs: 0 });
+    const prompt = await runOne(c.ecs, { taskDefinition: "quick" });
+    await waitForStatus(c.ecs, prompt);
+    const delayed = await describeTask(c.ecs, arn);
+    assert.equal(delayed?.lastStatus, "PENDING");
+    assert.equal(delayed?.startedAt, undefined);
     await c.ecs.send(new StopTaskCommand({ task: arn }));
     await waitForStatus(c.ecs, arn);
   });
@@ -165,16 +191,21 @@ describe("emulator: faults", () => {
   it("logStreamDelayMs: the stream appears late, with the lines produced before it", async () => {
     await c.logs.send(new CreateLogGroupCommand({ logGroupName: "/late" }));
     await registerSimple(c.ecs, "talker", { command: ["sh", "-c", "echo early; echo also-early"], logConfiguration: awslogs("/late") });
-    emulator.setFaults({ logStreamDelayMs: 800 });
-    const t0 = Date.now();
-    const arn = await runOne(c.ecs, { taskDefinition: "talker" });
-    const stream = `app/main/${taskIdOf(arn)}`;
-    await waitForStatus(c.ecs, arn);
-    const early = await c.logs.send(new GetLogEventsCommand({ logGroupName: "/late", logStreamName: stream })).then(
+    // A delay no test outlasts: the stream is certainly not there once the task has stopped.
+    emulator.setFaults({ logStreamDelayMs: 3_600_000 });
+    const quiet = await runOne(c.ecs, { taskDefinition: "talker" });
+    const done = await waitForStatus(c.ecs, quiet);
+    assert.equal(done.containers?.[0].exitCode, 0, "the lines were written");
+    const early = await c.logs.send(new GetLogEventsCommand({ logGroupName: "/late", logStreamName: `app/main/${taskIdOf(quiet)}` })).then(
       () => undefined,
       (err: unknown) => err,
     );
-    if (Date.now() - t0 < 700) assert.ok(early instanceof ResourceNotFoundException, "no stream yet after the task stopped");
+    assert.ok(early instanceof ResourceNotFoundException, "no stream yet after the task stopped");
+    // A short delay ends: the stream appears with the lines written before it.
+    emulator.setFaults({ logStreamDelayMs: 300 });
+    const arn = await runOne(c.ecs, { taskDefinition: "talker" });
+    const stream = `app/main/${taskIdOf(arn)}`;
+    await waitForStatus(c.ecs, arn);
     const lines = await waitFor("late stream", async () => {
       try {
         const out = await c.logs.send(new GetLogEventsCommand({ logGroupName: "/late", logStreamName: stream, startFromHead: true }));

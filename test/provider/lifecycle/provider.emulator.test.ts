@@ -3,6 +3,7 @@ import { DescribeTaskDefinitionCommand, ECSClient } from "@aws-sdk/client-ecs";
 import { startEmulator, type Emulator } from "../../../emulator";
 import { ecsTaskRunProvider as provider } from "../../../provider/provider";
 import type { CheckedInputs, TaskRunInputs, TaskRunOutputs } from "../../../provider/types";
+import { waitFor } from "../../emulator/helpers";
 
 /**
  * The provider end to end, in process, against the local ECS endpoint: the real SDK clients, the
@@ -154,7 +155,9 @@ describe("provider against the local ECS endpoint", function () {
 
     it("read refreshes the status of a task started without waiting", async () => {
         const outs = await create({ command: ["sh", "-c", "sleep 0.3; exit 4"], waitForCompletion: false });
-        await new Promise((resolve) => setTimeout(resolve, 1500));
+        assert.equal(outs.lastStatus, "RUNNING");
+        // Wait for the endpoint to hold the task STOPPED (not for a length of time), then read.
+        await waitFor("the task STOPPED in the endpoint", async () => (emulator.tasks().find((t) => t.taskArn === outs.taskArn)?.lastStatus === "STOPPED" ? true : undefined));
         const read = await provider.read!(outs.taskArn, outs);
         const props = read.props as TaskRunOutputs;
         assert.equal(props.lastStatus, "STOPPED");
