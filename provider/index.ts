@@ -4,10 +4,23 @@
  * ```ts
  * import { EcsTaskRun } from "pulumi-ecs-task-run";
  * ```
+ *
+ * The public API: the resource, its arguments and the types they use, the types of its outputs,
+ * and the dry run {@link previewRun}. Everything else (the dynamic provider, the planning, the run
+ * layer) is internal and may change in any release.
  */
-export { EcsTaskRun, ALWAYS_SECRET_OUTPUTS } from "./resource";
+export { EcsTaskRun } from "./resource";
 export type { EcsTaskRunArgs, DeepInput } from "./resource";
-export { ecsTaskRunProvider } from "./provider";
 export { previewRun } from "./preview";
 export type { PreviewOptions } from "./preview";
-export * from "./types";
+export type {
+    CapacityProviderStrategyItem,
+    ContainerDefinition,
+    JsonPatchOperation,
+    LaunchType,
+    NetworkSettings,
+    PlannedRun,
+    TaskDefinition,
+    TaskRunResult,
+    TaskRunSpec,
+} from "./types";

@@ -24,19 +24,24 @@ export interface JsonPatchOperation {
 /** One entry of a capacity provider strategy, as RunTask takes it. */
 export interface CapacityProviderStrategyItem {
     capacityProvider: string;
-    /** Default: 0 (AWS's). */
+    /** Default: 0 (AWS's).
+     * @default 0 (AWS's) */
     weight?: number;
-    /** Default: 0 (AWS's). */
+    /** Default: 0 (AWS's).
+     * @default 0 (AWS's) */
     base?: number;
 }
 
 /** The `awsvpc` network settings of the run. */
 export interface NetworkSettings {
-    /** Subnet IDs. Default: the subnets of `vpcId`, else of the default VPC. */
+    /** Subnet IDs. Default: the subnets of `vpcId`, else of the default VPC.
+     * @default the subnets of `vpcId`, else of the default VPC */
     subnets?: string[];
-    /** Security group IDs. Default: none (the VPC's default group is then used by AWS). */
+    /** Security group IDs. Default: none (the VPC's default group is then used by AWS).
+     * @default none (the VPC's default group is then used by AWS) */
     securityGroups?: string[];
-    /** Default: `ENABLED`, so that a task in a public subnet can pull its image. */
+    /** Default: `ENABLED`, so that a task in a public subnet can pull its image.
+     * @default `ENABLED` */
     assignPublicIp?: "ENABLED" | "DISABLED";
 }
 
@@ -67,93 +72,126 @@ export type ContainerDefinition = Record<string, unknown> & {
 
 /** What a user declares: the arguments of `EcsTaskRun`, resolved to plain values. */
 export interface TaskRunSpec {
-    /** The command to run in the container, overriding the definition's. Default: the container's own command. */
+    /** The command to run in the container, overriding the definition's. Default: the container's own command.
+     * @default the container's own command */
     command?: string[];
-    /** The image of the container. Required unless the given definition gives the container one. */
+    /** The image of the container. Required unless the given definition gives the container one.
+     * @default the given definition's image of the container */
     image?: string;
     /** An existing task definition (ARN, `family` or `family:revision`) to run or to base a new revision on.
-     * It is never deregistered by this resource. Cannot be used with `taskDefinition`. */
+     * It is never deregistered by this resource. Cannot be used with `taskDefinition`.
+     * @default none */
     taskDefinitionArn?: string;
-    /** A RegisterTaskDefinition input to base the run on. Cannot be used with `taskDefinitionArn`. */
+    /** A RegisterTaskDefinition input to base the run on. Cannot be used with `taskDefinitionArn`.
+     * @default none */
     taskDefinition?: TaskDefinition;
     /** The task definition family. Default: the given definition's family, else
-     * `<project>-<stack>-<resource name>`. Characters ECS refuses are replaced with `-`; case is kept. */
+     * `<project>-<stack>-<resource name>`. Characters ECS refuses are replaced with `-`; case is kept.
+     * @default the given definition's family, else `<project>-<stack>-<resource name>` */
     family?: string;
     /** The container that runs `command`. Default: the given definition's only container, else `main`
      * when there is no definition; a definition with several containers needs it (refused at `check`
      * for `taskDefinition`, before RunTask for `taskDefinitionArn`). A name the given definition
-     * lacks is added as a new container (with `image`). */
+     * lacks is added as a new container (with `image`).
+     * @default the given definition's only container, else `main` when there is no definition */
     containerName?: string;
     /** Task CPU units; when given, also the run container's `cpu` override (as Prefect sends it).
      * Default: the definition's, else 1024 (task-level on Fargate, the container's on EC2); EXTERNAL and
-     * CLUSTER_DEFAULT get no default size. For Fargate, one of 256, 512, 1024, 2048, 4096, 8192, 16384. */
+     * CLUSTER_DEFAULT get no default size. For Fargate, one of 256, 512, 1024, 2048, 4096, 8192, 16384.
+     * @default the definition's, else 1024 (none for EXTERNAL and CLUSTER_DEFAULT) */
     cpu?: number;
     /** Task memory (MiB); when given, also the run container's `memory` override (as Prefect sends it).
      * Default: the definition's, else 2048 (as `cpu`); EXTERNAL and CLUSTER_DEFAULT get no default size.
-     * For Fargate, a size valid for `cpu`. */
+     * For Fargate, a size valid for `cpu`.
+     * @default the definition's, else 2048 (none for EXTERNAL and CLUSTER_DEFAULT) */
     memory?: number;
     /** The execution role (pulls the image, writes logs, reads `secrets`). Default: the definition's. Required
      * for CloudWatch logs and `secrets`. With `taskDefinitionArn` it is sent as RunTask's
      * `overrides.executionRoleArn` (no new revision), and written into a new revision only when
-     * the definition changes for another reason. */
+     * the definition changes for another reason.
+     * @default the definition's */
     executionRoleArn?: string;
-    /** The role the task's code runs as. Default: the definition's, else none. */
+    /** The role the task's code runs as. Default: the definition's, else none.
+     * @default the definition's, else none */
     taskRoleArn?: string;
-    /** Configure the container's `awslogs` driver. Default: the value of `streamOutput`. */
+    /** Configure the container's `awslogs` driver. Default: the value of `streamOutput`.
+     * @default the value of `streamOutput` */
     configureCloudwatchLogs?: boolean;
     /** Options merged over the `awslogs` defaults (`awslogs-group: ecs-task-run`, `awslogs-region`,
-     * `awslogs-stream-prefix: <family>`, `awslogs-create-group: true`). Needs `configureCloudwatchLogs`. Default: `{}`. */
+     * `awslogs-stream-prefix: <family>`, `awslogs-create-group: true`). Needs `configureCloudwatchLogs`. Default: `{}`.
+     * @default `{}` */
     cloudwatchLogsOptions?: Record<string, string>;
     /** Stream the container's log lines to the deployment's output while the task runs (needs an
-     * `awslogs` configuration: set `configureCloudwatchLogs`, or give one in the definition). Default: false. */
+     * `awslogs` configuration: set `configureCloudwatchLogs`, or give one in the definition). Default: false.
+     * @default false */
     streamOutput?: boolean;
     /** Where the task runs. `CLUSTER_DEFAULT` sends neither a launch type nor a strategy: the cluster's
-     * default capacity provider strategy applies. Default: `FARGATE`. */
+     * default capacity provider strategy applies. Default: `FARGATE`.
+     * @default `FARGATE` */
     launchType?: LaunchType;
-    /** A capacity provider strategy, sent instead of `launchType`. Default: none (`FARGATE_SPOT` sets one). */
+    /** A capacity provider strategy, sent instead of `launchType`. Default: none (`FARGATE_SPOT` sets one).
+     * @default none (`FARGATE_SPOT` sets one) */
     capacityProviderStrategy?: CapacityProviderStrategyItem[];
-    /** The VPC whose subnets the task uses when `networkConfiguration.subnets` is not given. Default: the default VPC. */
+    /** The VPC whose subnets the task uses when `networkConfiguration.subnets` is not given. Default: the default VPC.
+     * @default the default VPC */
     vpcId?: string;
-    /** `awsvpc` network settings. Default: the subnets of `vpcId` or the default VPC, public IP enabled. */
+    /** `awsvpc` network settings. Default: the subnets of `vpcId` or the default VPC, public IP enabled.
+     * @default the subnets of `vpcId` or the default VPC, public IP enabled */
     networkConfiguration?: NetworkSettings;
-    /** The cluster name or ARN. Default: the account's `default` cluster. */
+    /** The cluster name or ARN. Default: the account's `default` cluster.
+     * @default the account's `default` cluster */
     cluster?: string;
-    /** Environment variables set on the container for this run; `null` removes a variable from the definition. Default: `{}`. */
+    /** Environment variables set on the container for this run; `null` removes a variable from the definition. Default: `{}`.
+     * @default `{}` */
     env?: Record<string, string | null>;
     /** Environment variables whose values ECS reads at start, with the execution role, from AWS
      * Secrets Manager (a secret ARN, optionally with `:json-key:version-stage:version-id`) or SSM
      * Parameter Store (a parameter ARN or name): name → `valueFrom`. They go into the run's container
      * definition as `secrets` (RunTask overrides cannot carry secrets), so the values never appear
-     * in the request, the state or DescribeTasks. A name may not also be in `env`. Default: `{}`. */
+     * in the request, the state or DescribeTasks. A name may not also be in `env`. Default: `{}`.
+     * @default `{}` */
     secrets?: Record<string, string>;
-    /** Tags put on the task. Default: `{}`. */
+    /** Tags put on the task. Default: `{}`.
+     * @default `{}` */
     tags?: Record<string, string>;
-    /** Copy the task definition's tags to the task (`TASK_DEFINITION`) or not (`NONE`). Default: AWS's (none). */
+    /** Copy the task definition's tags to the task (`TASK_DEFINITION`) or not (`NONE`). Default: AWS's (none).
+     * @default AWS's (none) */
     propagateTags?: "TASK_DEFINITION" | "NONE";
-    /** The Fargate platform version. Default: `LATEST` (AWS's). */
+    /** The Fargate platform version. Default: `LATEST` (AWS's).
+     * @default `LATEST` (AWS's) */
     platformVersion?: string;
-    /** Enable ECS Exec into the task (needs a task role with ssmmessages permissions). Default: false. */
+    /** Enable ECS Exec into the task (needs a task role with ssmmessages permissions). Default: false.
+     * @default false */
     enableExecuteCommand?: boolean;
-    /** RFC 6902 operations (or a JSON string of them) applied last to the RunTask request. Default: `[]`. */
+    /** RFC 6902 operations (or a JSON string of them) applied last to the RunTask request. Default: `[]`.
+     * @default `[]` */
     taskCustomizations?: JsonPatchOperation[] | string;
-    /** How long the task may take to reach RUNNING before it is stopped and the run fails. Default: 300. */
+    /** How long the task may take to reach RUNNING before it is stopped and the run fails. Default: 300.
+     * @default 300 */
     taskStartTimeoutSeconds?: number;
-    /** Seconds between two looks at the task's status. Default: 5. */
+    /** Seconds between two looks at the task's status. Default: 5.
+     * @default 5 */
     taskWatchPollInterval?: number;
-    /** Deregister, on delete, a task definition this resource registered. Default: true. */
+    /** Deregister, on delete, a task definition this resource registered. Default: true.
+     * @default true */
     autoDeregisterTaskDefinition?: boolean;
-    /** Wait for the task to stop (and record its exit code). When false, `pulumi up` returns once the task runs. Default: true. */
+    /** Wait for the task to stop (and record its exit code). When false, `pulumi up` returns once the task runs. Default: true.
+     * @default true */
     waitForCompletion?: boolean;
     /** Fail the deployment when the container exits with a non-zero or missing exit code, or another
-     * essential container exits non-zero (other than being stopped with the task). Default: true. */
+     * essential container exits non-zero (other than being stopped with the task). Default: true.
+     * @default true */
     failOnNonZeroExit?: boolean;
-    /** Any values; a change to them runs the task again. Default: none. */
+    /** Any values; a change to them runs the task again. Default: none.
+     * @default none */
     triggers?: unknown[];
-    /** The AWS region. Default: the provider's `aws:region` config, else the SDK's region chain (`AWS_REGION`, profile). */
+    /** The AWS region. Default: the provider's `aws:region` config, else the SDK's region chain (`AWS_REGION`, profile).
+     * @default the provider's `aws:region` config, else the SDK's region chain (`AWS_REGION`, profile) */
     region?: string;
     /** How many attempts a run may make, and which stopped attempts are tried again (AWS Batch's
      * model; see `plan/retryStrategy.ts`). Only changes how a run is watched: a change to it reruns
-     * nothing. Default: one attempt. */
+     * nothing. Default: one attempt.
+     * @default one attempt */
     retryStrategy?: RetryStrategy;
 }
 

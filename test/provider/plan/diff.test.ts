@@ -193,6 +193,48 @@ describe("plan/diff diffRun", () => {
         assert.deepStrictEqual(diffRun(state(BASE), { ...news(BASE), taskDefinition: UNKNOWN_VALUE }), { changes: true, replaces: ["taskDefinition"], updates: [] });
     });
 
+    it("replaces when the subnets, the security groups or the capacity provider strategy change", () => {
+        const net = (subnets: string[], securityGroups: string[]): TaskRunSpec => ({ ...BASE, networkConfiguration: { subnets, securityGroups } });
+        const replaced = (key: string) => ({ changes: true, replaces: [key], updates: [] });
+        assert.deepStrictEqual(diff(net(["a"], ["x"]), net(["b"], ["x"])), replaced("networkConfiguration"));
+        assert.deepStrictEqual(diff(net(["a"], ["x"]), net(["a"], ["y"])), replaced("networkConfiguration"));
+        assert.deepStrictEqual(diff(net(["a"], ["x"]), { ...BASE, networkConfiguration: { securityGroups: ["x"] } }), replaced("networkConfiguration"));
+        const strategy = (capacityProvider: string, weight: number, base?: number): TaskRunSpec => ({
+            ...BASE,
+            capacityProviderStrategy: [{ capacityProvider, weight, ...(base === undefined ? {} : { base }) }],
+        });
+        assert.deepStrictEqual(diff(strategy("cp", 1), strategy("cp", 2)), replaced("capacityProviderStrategy"));
+        assert.deepStrictEqual(diff(strategy("cp", 1), strategy("other", 1)), replaced("capacityProviderStrategy"));
+        assert.deepStrictEqual(diff(strategy("cp", 1), strategy("cp", 1, 2)), replaced("capacityProviderStrategy"));
+        assert.deepStrictEqual(diff(strategy("cp", 0), { ...BASE, capacityProviderStrategy: [{ capacityProvider: "cp" }] }), NO_CHANGE);
+    });
+
+    it("replaces when an inline definition is removed", () => {
+        const inline: TaskRunSpec = { ...BASE, taskDefinition: { containerDefinitions: [{ name: "main", image: "alpine", user: "1000" }] } };
+        assert.deepStrictEqual(diff(inline, BASE), { changes: true, replaces: ["taskDefinition"], updates: [] });
+    });
+
+    it("compares inline definitions that cannot be prepared as given", () => {
+        // A bridge-mode definition cannot run on Fargate: preparing it fails, so it is compared as written.
+        const bridge = (user: string): TaskRunSpec => ({ ...BASE, taskDefinition: { networkMode: "bridge", containerDefinitions: [{ name: "main", image: "alpine", user }] } });
+        // (No plan either: check would refuse such inputs; the diff must not fail on them.)
+        const unplanned = (spec: TaskRunSpec) => ({ ...spec, __context: CTX });
+        assert.deepStrictEqual(diffRun(unplanned(bridge("1000")), unplanned(bridge("1000"))), NO_CHANGE);
+        assert.deepStrictEqual(diffRun(unplanned(bridge("1000")), unplanned(bridge("1001"))), { changes: true, replaces: ["taskDefinition"], updates: [] });
+    });
+
+    it("reads a state by its requestedTaskDefinitionArn even without a task, and a null one as none", () => {
+        const spec: TaskRunSpec = { ...BASE, taskDefinitionArn: "app:3" };
+        const { taskArn: _taskArn, ...withoutTask } = state(spec);
+        assert.deepStrictEqual(diffRun(withoutTask, news(spec)), NO_CHANGE);
+        assert.deepStrictEqual(diffRun({ ...state(BASE), requestedTaskDefinitionArn: null }, news(BASE)), NO_CHANGE);
+    });
+
+    it("reads new inputs as inputs, even with the result's keys present and undefined", () => {
+        const spec: TaskRunSpec = { ...BASE, taskDefinitionArn: "app:3" };
+        assert.deepStrictEqual(diffRun(state(spec), { ...news(spec), taskArn: undefined, requestedTaskDefinitionArn: undefined }), NO_CHANGE);
+    });
+
     it("does not mutate its arguments", () => {
         const olds = state({ ...BASE, taskCustomizations: '[{"op":"add","path":"/group","value":"g"}]' });
         const n = news({ ...BASE, env: { A: null } });

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { registrationRequest, taskDefinitionsEqual } from "../../../provider/plan/equality";
 import { prepareTaskDefinition } from "../../../provider/plan/taskDefinition";
-import type { TaskDefinition } from "../../../provider/types";
+import type { ContainerDefinition, TaskDefinition } from "../../../provider/types";
 import { CTX, settingsOf } from "./fixtures";
 
 /** What RegisterTaskDefinition was given. */
@@ -166,6 +166,27 @@ describe("plan/equality", () => {
             });
             assert.equal(taskDefinitionsEqual(secrets(["B", "/b"], ["A", "/a"]), secrets(["A", "/a"], ["B", "/b"])), true);
             assert.equal(taskDefinitionsEqual(secrets(["A", "/a"]), secrets(["A", "/other"])), false);
+        });
+
+        it("compares definitions without containers, or with containers that are not objects, without failing", () => {
+            assert.equal(taskDefinitionsEqual({ family: "f" }, { family: "f" }), true);
+            assert.equal(taskDefinitionsEqual({ family: "f" }, { family: "g" }), false);
+            const odd = (): TaskDefinition => ({ family: "f", containerDefinitions: ["main" as unknown as ContainerDefinition] });
+            assert.equal(taskDefinitionsEqual(odd(), odd()), true);
+        });
+
+        it("an empty task size equals none; a change of compatibilities is a change", () => {
+            const base: TaskDefinition = { family: "f", containerDefinitions: [{ name: "main", image: "a" }] };
+            assert.equal(taskDefinitionsEqual({ ...base, cpu: "", memory: "" }, base), true);
+            assert.equal(taskDefinitionsEqual({ ...base, requiresCompatibilities: ["FARGATE"] }, { ...base, requiresCompatibilities: ["EC2"] }), false);
+        });
+
+        it("keeps the empty items of lists as they are, and cleans objects in nested lists", () => {
+            const withList = (list: unknown[]): TaskDefinition => ({ family: "f", containerDefinitions: [{ name: "main", image: "a", dockerSecurityOptions: list }] });
+            assert.equal(taskDefinitionsEqual(withList([""]), withList([[]])), false);
+            assert.equal(taskDefinitionsEqual(withList([""]), withList([{}])), false);
+            assert.equal(taskDefinitionsEqual(withList([[""]]), withList([[]])), false);
+            assert.equal(taskDefinitionsEqual(withList([[{ a: "" }]]), withList([[{}]])), true);
         });
 
         it("does not mutate its inputs", () => {
