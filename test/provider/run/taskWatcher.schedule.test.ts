@@ -5,7 +5,8 @@
  * right moment. All on a fake clock.
  */
 import assert from "node:assert/strict";
-import { ClusterNotFoundException, ThrottlingException } from "@aws-sdk/client-ecs";
+import { ThrottlingException } from "@aws-sdk/client-cloudwatch-logs";
+import { ClusterNotFoundException } from "@aws-sdk/client-ecs";
 import { TaskWatcher, type TaskWatcherDeps } from "../../../provider/run/taskWatcher";
 import { isTaskMissingError, isWatchFailedError, waitForStart, waitForStop } from "../../../provider/run/waiting";
 import { FakeClock } from "../aws/fakeClock";
@@ -121,7 +122,7 @@ describe("run/taskWatcher: schedule and failures", () => {
     });
 
     it("the MISSING grace of a waiter that joins later counts from when it started waiting", async () => {
-        const { clock, ecs, watcher } = setup();
+        const { clock, watcher } = setup();
         const arn = taskArn("jobs", 1);
         const early = rejection(waitForStart(watcher, JOBS, arn, { pollIntervalMs: 5000, missingGraceMs: 60_000 }), clock);
         await clock.advance(40_000);
