@@ -19,7 +19,11 @@ export const MODULES: Record<string, string[]> = {
     "provider/plan/diff.ts": ["test/provider/plan/diff.test.ts"],
     "provider/run/taskWatcher.ts": ["test/provider/run/taskWatcher.test.ts", "test/provider/run/taskWatcher.schedule.test.ts"],
     "provider/run/logStream.ts": ["test/provider/run/logStream.test.ts", "test/provider/run/logStream.edges.test.ts"],
-    "provider/lifecycle/createRun.ts": ["test/provider/lifecycle/createRun.sdkmock.test.ts", "test/provider/lifecycle/startTask.sdkmock.test.ts"],
+    "provider/lifecycle/createRun.ts": [
+        "test/provider/lifecycle/createRun.sdkmock.test.ts",
+        "test/provider/lifecycle/createRun.edges.sdkmock.test.ts",
+        "test/provider/lifecycle/startTask.sdkmock.test.ts",
+    ],
 };
 
 interface ReportMutant {

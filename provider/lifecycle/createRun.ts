@@ -459,7 +459,7 @@ function checkContainerPresent(plan: PlannedRun, inputs: CheckedInputs): void {
     if (!container?.image) {
         throw runFailed(
             `\`containerName\` ${plan.containerName} is not a container of task definition ${inputs.taskDefinitionArn} and no \`image\` was given to add it: ` +
-                `use one of its containers (${(plan.taskDefinition.containerDefinitions ?? []).map((c) => c.name).join(", ")}) or give \`image\`.`,
+                `use one of its containers (${(plan.taskDefinition.containerDefinitions ?? []).filter((c) => c !== container).map((c) => c.name).join(", ")}) or give \`image\`.`,
         );
     }
 }
