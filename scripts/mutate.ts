@@ -16,7 +16,7 @@ import * as path from "node:path";
 export const MODULES: Record<string, string[]> = {
     "provider/plan/redact.ts": ["test/provider/plan/redact.test.ts", "test/provider/lifecycle/redaction.test.ts"],
     "provider/plan/equality.ts": ["test/provider/plan/equality.test.ts"],
-    "provider/plan/diff.ts": ["test/provider/plan/diff.test.ts"],
+    "provider/plan/diff.ts": ["test/provider/plan/diff.test.ts", "test/provider/lifecycle/deleteReadDiff.sdkmock.test.ts"],
     "provider/run/taskWatcher.ts": ["test/provider/run/taskWatcher.test.ts", "test/provider/run/taskWatcher.schedule.test.ts"],
     "provider/run/logStream.ts": ["test/provider/run/logStream.test.ts", "test/provider/run/logStream.edges.test.ts"],
     "provider/lifecycle/createRun.ts": [

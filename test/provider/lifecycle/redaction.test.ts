@@ -45,6 +45,12 @@ describe("redaction of secret inputs", () => {
             assert.deepEqual(secretStrings(inputs, ["env", "cpu", "enableExecuteCommand", "command"]), ["abcdef", "4096", "true", "psql", "abc", "pw1", "-p"]);
         });
 
+        it("a secret string that is JSON of an object or a list adds its parsed leaves; other text is only itself", () => {
+            assert.deepEqual(secretStrings({ t: ' [ "ab", { "k": "cd" } ] ' }, ["t"]), [' [ "ab", { "k": "cd" } ] ', "ab", "cd"]);
+            assert.deepEqual(secretStrings({ t: '{"k":"xyz"}' }, ["t"]), ['{"k":"xyz"}', "xyz"]);
+            assert.deepEqual(secretStrings({ t: ["123", '"quoted"', "[not json", "x{"] }, ["t"]), ["[not json", '"quoted"', "123", "x{"]);
+        });
+
         it("is empty when no input is secret, or the secret input is not given", () => {
             assert.deepEqual(secretStrings({ env: { A: "abc" } }, undefined), []);
             assert.deepEqual(secretStrings({ env: { A: "abc" } }, []), []);

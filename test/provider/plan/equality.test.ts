@@ -186,6 +186,7 @@ describe("plan/equality", () => {
             assert.equal(taskDefinitionsEqual(withList([""]), withList([[]])), false);
             assert.equal(taskDefinitionsEqual(withList([""]), withList([{}])), false);
             assert.equal(taskDefinitionsEqual(withList([[""]]), withList([[]])), false);
+            assert.equal(taskDefinitionsEqual(withList([[""]]), withList([[0]])), false);
             assert.equal(taskDefinitionsEqual(withList([[{ a: "" }]]), withList([[{}]])), true);
         });
 

@@ -159,6 +159,16 @@ describe("run/logStream: edges", () => {
             assert.equal(reader.readErrors, 4);
         });
 
+        it("failed reads of a stream already found are not quiet either", async () => {
+            const { clock, stream, reader, relayed } = setup(1000);
+            await reader.poll();
+            assert.equal(reader.found(), true);
+            stream.fail = [1, 2, 3, 4].map(() => new ThrottlingException({ message: "Rate exceeded", ...meta }));
+            stream.lines = ["after the throttling"];
+            await clock.run(reader.drain({ quietMs: 1000, pollIntervalMs: 500, since: 1000 }));
+            assert.deepEqual(relayed, ["after the throttling"]);
+        });
+
         it("a stream not created yet is waited for within streamGraceMs (default 10 s), then its lines are read", async () => {
             const { clock, stream, reader, relayed } = setup(1000);
             stream.exists = false;
