@@ -53,7 +53,7 @@ export function untrackTask(taskArn: string): void {
     delete registry().tasks[taskArn];
 }
 
-/** The tasks currently tracked. */
+/** The tasks currently tracked. Exported only for the tests. @internal */
 export function trackedTasks(): ActiveTask[] {
     return Object.values(registry().tasks);
 }

@@ -5,12 +5,12 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
     return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Whether a value is a list of strings. */
+/** Whether a value is a list of strings. Exported only for the tests. @internal */
 export function isStringArray(value: unknown): value is string[] {
     return Array.isArray(value) && value.every((v) => typeof v === "string");
 }
 
-/** Whether a value is an object whose values are all strings. */
+/** Whether a value is an object whose values are all strings. Exported only for the tests. @internal */
 export function isStringRecord(value: unknown): value is Record<string, string> {
     return isPlainObject(value) && Object.values(value).every((v) => typeof v === "string");
 }

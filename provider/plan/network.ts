@@ -71,7 +71,7 @@ export function networkConfiguration(settings: RunSettings, subnets: string[] | 
     };
 }
 
-/** The error when the VPC cannot be found (the reference's wording). */
+/** The error when the VPC cannot be found (the reference's wording). Exported only for the tests. @internal */
 export function noVpcFoundMessage(vpcId?: string): string {
     const help =
         vpcId === undefined
@@ -80,7 +80,7 @@ export function noVpcFoundMessage(vpcId?: string): string {
     return `Failed to find ${vpcLabel(vpcId)}. Network configuration cannot be inferred. ${help}`;
 }
 
-/** The error when the VPC has no subnets (the reference's wording, plus what to do). */
+/** The error when the VPC has no subnets (the reference's wording, plus what to do). Exported only for the tests. @internal */
 export function noSubnetsFoundMessage(vpcId?: string): string {
     return (
         `Failed to find subnets for ${vpcLabel(vpcId)}. Network configuration cannot be inferred. ` +

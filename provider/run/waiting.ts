@@ -134,17 +134,17 @@ export function isWatchTimeoutError(err: unknown): err is WatchTimeoutError {
     return hasErrorName(err, "WatchTimeoutError");
 }
 
-/** Whether `err` is a {@link TaskMissingError}. */
+/** Whether `err` is a {@link TaskMissingError}. Exported only for the tests. @internal */
 export function isTaskMissingError(err: unknown): err is TaskMissingError {
     return hasErrorName(err, "TaskMissingError");
 }
 
-/** Whether `err` is a {@link WatchFailedError}. */
+/** Whether `err` is a {@link WatchFailedError}. Exported only for the tests. @internal */
 export function isWatchFailedError(err: unknown): err is WatchFailedError {
     return hasErrorName(err, "WatchFailedError");
 }
 
-/** Whether `err` is a {@link WatchCancelledError}. */
+/** Whether `err` is a {@link WatchCancelledError}. Exported only for the tests. @internal */
 export function isWatchCancelledError(err: unknown): err is WatchCancelledError {
     return hasErrorName(err, "WatchCancelledError");
 }
