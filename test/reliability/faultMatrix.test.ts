@@ -229,8 +229,10 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             ),
         );
         for (const run of runs) {
+            // Relayed lines carry the resource's name as a prefix (`<name> | <line>`), like `docker compose`.
+            const prefix = `${run.name} | `;
             const own = new RegExp(`^${run.name}-line-\\d+$`);
-            run.streamed = lines.filter((line) => own.test(line));
+            run.streamed = lines.filter((line) => line.startsWith(prefix)).map((line) => line.slice(prefix.length)).filter((line) => own.test(line));
         }
         return runs;
     }
