@@ -58,7 +58,8 @@ export interface AwsRunServicesOptions {
     /**
      * How log streams are read: `shared` (the process's one budgeted reader, `logHub.ts`) or
      * `per-stream` (each stream polls GetLogEvents on its own: the former way, kept as the bench's
-     * baseline). Default: `shared`.
+     * baseline). Default: `shared`, or `per-stream` when the environment variable
+     * `ECS_TASK_RUN_LOG_READER` is `per-stream`.
      */
     logReading?: "shared" | "per-stream";
     /** The log hub. Default: the process's (`getProcessLogHub`), or one of its own when `clients` are given. */
@@ -178,7 +179,7 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
         stopTask: (cluster, taskArn, reason) => retry(`StopTask ${taskArn}`, () => stopTask(clients().ecs, cluster, taskArn, reason)),
 
         openLogStream: (group, stream, onLine) => {
-            if (opts.logReading === "per-stream") {
+            if ((opts.logReading ?? (process.env.ECS_TASK_RUN_LOG_READER === "per-stream" ? "per-stream" : "shared")) === "per-stream") {
                 return new LogStreamer({
                 getLogEvents: (args) => getLogEvents(clients().logs, args),
                 group,

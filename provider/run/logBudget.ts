@@ -4,8 +4,8 @@
  * CloudWatch Logs' read quotas are hard and per account and region (GetLogEvents 25/s,
  * FilterLogEvents 5/s; ecs-facts.md), shared with the console, log shippers and other
  * deployments. The budget spaces calls evenly at `rate` per second and never lets more than
- * `ceil(rate)` start within any one second (a sliding window, so a burst cannot exceed the
- * quota's second either). It adapts: a ThrottlingException (someone else is using the quota)
+ * `ceil(rate)` start within any 1.1 s (a sliding window a little longer than the quota's second,
+ * so that network jitter cannot bunch a second's calls into fewer than 1000 ms on arrival). It adapts: a ThrottlingException (someone else is using the quota)
  * halves the rate, down to `minRate`, and holds it for `holdMs`; after that, each successful call
  * raises it by a tenth of the configured rate, back up to the configured rate.
  *
@@ -111,15 +111,18 @@ export class RequestBudget {
 
     private slotAt(now: number): number {
         let at = Math.max(now, this.nextAt);
-        // Sliding window: at most ceil(rate) starts within any 1000 ms.
+        // Sliding window: at most ceil(rate) starts within any WINDOW_MS.
         const perSecond = Math.max(1, Math.ceil(this.rate));
-        while (this.recent.length > 0 && this.recent[0] <= at - 1000) this.recent.shift();
+        while (this.recent.length > 0 && this.recent[0] <= at - WINDOW_MS) this.recent.shift();
         if (this.recent.length >= perSecond) {
-            at = Math.max(at, this.recent[this.recent.length - perSecond] + 1000);
+            at = Math.max(at, this.recent[this.recent.length - perSecond] + WINDOW_MS);
         }
         return at;
     }
 }
+
+/** The sliding window of the budget (ms): a second plus a margin for network jitter. */
+const WINDOW_MS = 1100;
 
 function positive(value: number, fallback: number): number {
     return Number.isFinite(value) && value > 0 ? value : fallback;
