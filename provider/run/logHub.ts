@@ -97,8 +97,12 @@ interface StreamState {
     /** FilterLogEvents: eventId -> timestamp of the events relayed at or after `floor`. */
     ids: Record<string, number>;
     idCount: number;
+    /** FilterLogEvents: when the last read that looked back the whole window was made. */
+    lastDeepAt: number;
     found: boolean;
     disabled: boolean;
+    /** The task stopped: every read goes to the end and looks back the whole window. */
+    draining: boolean;
     hadLines: boolean;
     waiting: Waiting[];
     requestedAt: number;
@@ -113,6 +117,11 @@ const DEFAULT_LATE_WINDOW_MS = 10_000;
 /** How far before its opening a new stream's events may be stamped (clock skew; ms). */
 const NEW_STREAM_SKEW_MS = 60_000;
 const IDLE_FORGET_MS = 600_000;
+/** A live batched read looks back this far (ms); the whole window every {@link DEEP_EVERY_MS}. */
+const SHALLOW_LOOK_BACK_MS = 2000;
+const DEEP_EVERY_MS = 5000;
+/** Events in a full page (AWS's most; a page can also be full at 1 MB). */
+const FULL_PAGE_EVENTS = 10_000;
 const THROTTLED_RETRIES = 3;
 
 /** The process's log reader; see the module comment. */
@@ -182,8 +191,10 @@ export class LogHub {
             floor: now - NEW_STREAM_SKEW_MS - (this.deps.lateWindowMs ?? DEFAULT_LATE_WINDOW_MS),
             ids: {},
             idCount: 0,
+            lastDeepAt: now,
             found: false,
             disabled: false,
+            draining: false,
             hadLines: false,
             waiting: [],
             requestedAt: now,
@@ -223,6 +234,12 @@ export class LogHub {
             s.waiting.push({ resolve });
             this.kick(s.mode);
         });
+    }
+
+    /** The task stopped: from now on every read of the stream is thorough (see the module comment). */
+    markDraining(key: string): void {
+        const s = this.streams[key];
+        if (s) s.draining = true;
     }
 
     /** Forgets the stream (its pending reads resolve with nothing). */
@@ -342,6 +359,9 @@ export class LogHub {
             const next = answer.nextForwardToken;
             if (next === undefined || next === sent) return { lines, failed: false, complete: true, newestIngestion: newest };
             s.token = next;
+            // A live read stops after a page that was not full: the rest, if any, comes next read
+            // (one call a poll instead of two). A drain reads on until AWS answers the token it was sent.
+            if (!s.draining && answer.events.length > 0 && answer.events.length < FULL_PAGE_EVENTS) break;
         }
         return { lines, failed: false, complete: s.closed, newestIngestion: newest };
     }
@@ -354,8 +374,14 @@ export class LogHub {
         const byName: Record<string, number> = {};
         batch.forEach((s, i) => (byName[s.stream] = i));
         const window = this.deps.lateWindowMs ?? DEFAULT_LATE_WINDOW_MS;
+        const now = this.deps.clock.now();
+        // A deep read looks back the whole window (late events); a live read most of the time
+        // looks back a little only, and the whole window every DEEP_EVERY_MS and when draining.
+        const deep = live.some((s) => s.draining || now - s.lastDeepAt >= DEEP_EVERY_MS);
+        const lookBack = deep ? window : Math.min(window, SHALLOW_LOOK_BACK_MS);
         let startTime = Number.POSITIVE_INFINITY;
-        for (const s of live) startTime = Math.min(startTime, s.cursor !== undefined ? Math.max(s.floor, s.cursor - window) : s.floor);
+        for (const s of live) startTime = Math.min(startTime, s.cursor !== undefined ? Math.max(s.floor, s.cursor - lookBack) : s.floor);
+        const thorough = live.some((s) => s.draining);
         const { region, group } = live[0];
         const maxPages = this.deps.maxPagesPerRead ?? 100;
         let token: string | undefined;
@@ -410,7 +436,9 @@ export class LogHub {
                 complete = true;
                 break;
             }
+            if (!thorough && answer.events.length > 0 && answer.events.length < FULL_PAGE_EVENTS) break;
         }
+        if (deep && complete) for (const s of live) s.lastDeepAt = now;
         for (const r of results) r.complete = complete;
         for (const s of live) {
             // A complete search covered every stream of the batch up to the latest event seen.
@@ -525,6 +553,7 @@ export class HubLogReader {
         const end = start + (opts.deadlineMs ?? 30_000);
         const streamGraceEnd = start + (opts.streamGraceMs ?? 10_000);
         let lastNew = Math.min(opts.since ?? start, start);
+        this.hub.markDraining(this.key);
         try {
             for (;;) {
                 const r = await this.read();
