@@ -276,8 +276,10 @@ export class LogHub {
             const s = this.streams[k];
             if (s.mode === mode && s.waiting.length > 0 && !s.inFlight) out.push(s);
         }
-        // Streams whose last read brought lines first; then the longest waiting.
-        return out.sort((a, b) => (a.hadLines === b.hadLines ? a.requestedAt - b.requestedAt : a.hadLines ? -1 : 1));
+        // Draining streams first (a run waits for them to finish), then streams whose last read
+        // brought lines, then the longest waiting.
+        const rank = (s: StreamState): number => (s.draining ? 0 : s.hadLines ? 1 : 2);
+        return out.sort((a, b) => rank(a) - rank(b) || a.requestedAt - b.requestedAt);
     }
 
     private async getLane(): Promise<void> {
@@ -555,6 +557,8 @@ export class HubLogReader {
         let lastNew = Math.min(opts.since ?? start, start);
         this.hub.markDraining(this.key);
         try {
+            // Nothing can be judged quiet before `lastNew + quiet`: one read then, not one now and one then.
+            if (lastNew + quiet > start) await clock.sleep(Math.min(lastNew + quiet - start, end - start));
             for (;;) {
                 const r = await this.read();
                 const now = clock.now();
