@@ -125,7 +125,7 @@ describe("run/awsServices", () => {
         assert.deepEqual(calls, ["c t1"]);
     });
 
-    it("openLogStream reads the stream through GetLogEvents", async () => {
+    it("openLogStream reads the stream through GetLogEvents (the shared reader: a page a live read, then on from its token)", async () => {
         const { services, logs } = setup();
         logs.on(GetLogEventsCommand)
             .resolvesOnce({ events: [{ message: "one" }, { message: "two" }], nextForwardToken: "f1" })
@@ -135,6 +135,8 @@ describe("run/awsServices", () => {
         await reader.poll();
         assert.deepEqual(relayed, ["one", "two"]);
         assert.deepEqual(reader.tail(), ["one", "two"]);
+        await reader.poll();
+        assert.deepEqual(relayed, ["one", "two"]);
         assert.deepEqual(logs.commandCalls(GetLogEventsCommand)[1].args[0].input, {
             logGroupName: "grp",
             logStreamName: "web/main/abc",

@@ -131,6 +131,39 @@ describe("LogHub (one budgeted log reader per process)", () => {
         assert.deepEqual(r.tail(), ["one", "three", "two (late)", "four"]);
     });
 
+    it("finds an event that arrives later than the short look-back of live reads at the next deep read (every 5 s), once", async () => {
+        const { clock, logs, open, relayed } = setup({ maxGetStreams: 0 });
+        const [s] = names(1);
+        const r = open(s);
+        const t0 = clock.now();
+        logs.put(G, s, "one", t0);
+        logs.put(G, s, "five", t0 + 5000);
+        await clock.run(r.poll());
+        await clock.advance(1000);
+        logs.put(G, s, "two (4 s late)", t0 + 1000);
+        await clock.run(r.poll()); // live: looks back 2 s only
+        assert.deepEqual(relayed[s], ["one", "five"]);
+        await clock.advance(5000);
+        await clock.run(r.poll()); // deep: the whole window
+        await clock.run(r.poll());
+        assert.deepEqual(relayed[s], ["one", "five", "two (4 s late)"]);
+    });
+
+    it("a live read of a stream takes one page when it is not full; a drain reads to the end", async () => {
+        const { clock, logs, open, relayed } = setup({ maxGetStreams: 1 });
+        const [s] = names(1);
+        const r = open(s);
+        logs.put(G, s, "a");
+        await clock.run(r.poll());
+        assert.equal(logs.calls.length, 1, "one GetLogEvents: the page was not full");
+        logs.put(G, s, "b");
+        const stoppedAt = clock.now();
+        await clock.advance(2000);
+        await clock.run(r.drain({ since: stoppedAt }));
+        assert.deepEqual(relayed[s], ["a", "b"]);
+        assert.equal(logs.calls.length, 3, "the drain read on until GetLogEvents answered the token it was sent");
+    });
+
     it("halves the rate on ThrottlingException and raises it back after the hold", async () => {
         const { clock, logs, open, hub } = setup({ maxGetStreams: 1 });
         const [s] = names(1);

@@ -1,0 +1,77 @@
+/** The streamed fan-out's table and targets (bench/scenarios/streamedLogs.ts), for report.ts. */
+import type { StreamedLogsResult } from "./scenarios/streamedLogs";
+import { ms } from "./stats";
+
+/** One target, measured (report.ts's shape). */
+interface Check {
+    target: string;
+    measured: string;
+    met: boolean;
+}
+
+function find(results: StreamedLogsResult[], n: number, reading: StreamedLogsResult["reading"]): StreamedLogsResult | undefined {
+    return results.find((r) => r.n === n && r.reading === reading);
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+/** Shared reading against per-stream reading, side by side, for every N. */
+export function streamedTable(results: StreamedLogsResult[]): string {
+    const cols = results.map((r) => `N=${r.n} ${r.reading === "shared" ? "shared reader" : "per-stream (former)"}`);
+    const row = (label: string, f: (r: StreamedLogsResult) => string): string => `| ${label} | ${results.map(f).join(" | ")} |`;
+    return [
+        `| | ${cols.join(" | ")} |`,
+        `| --- | ${cols.map(() => "---").join(" | ")} |`,
+        row("runs completed", (r) => `${r.completed}/${r.n}`),
+        row("GetLogEvents calls", (r) => String(r.calls.GetLogEvents ?? 0)),
+        row("FilterLogEvents calls", (r) => String(r.calls.FilterLogEvents ?? 0)),
+        row("peak GetLogEvents per second (quota 25)", (r) => String(r.peakGetPerSecond)),
+        row("peak FilterLogEvents per second (quota 5)", (r) => String(r.peakFilterPerSecond)),
+        row("log reads throttled", (r) => `${Object.entries(r.throttled).filter(([op]) => op.endsWith("LogEvents")).reduce((a, [, v]) => a + v, 0)} (${pct(r.throttledShare)})`),
+        row("lines lost / duplicated (of lines stored)", (r) => `${r.linesLost} / ${r.linesDuplicated}`),
+        row("`logTail` differing from the stream", (r) => String(r.tailsWrong)),
+        row("lines the endpoint itself dropped", (r) => String(r.droppedByEndpoint)),
+        row("first line, written to shown: p50 / p95", (r) => `${ms(r.firstLine.p50)} / ${ms(r.firstLine.p95)}`),
+        row("STOPPED→Create answered: p50 / p95", (r) => `${ms(r.stopToDone.p50)} / ${ms(r.stopToDone.p95)}`),
+        row("  of which stoppedAt→\"is STOPPED.\" shown, p95", (r) => ms(r.phases.detect.p95)),
+        row("  of which \"is STOPPED.\"→\"exited with code\" shown (stream end, drain), p95", (r) => ms(r.phases.drain.p95)),
+        row("  of which \"exited with code\"→Create answered, p95", (r) => ms(r.phases.answer.p95)),
+        row("wall (first Create to last answer)", (r) => ms(r.wallMs)),
+    ].join("\n");
+}
+
+/** The issue's targets for streamed runs, each measured. */
+export function streamedTargets(results: StreamedLogsResult[], pollIntervalMs: number): Check[] {
+    const out: Check[] = [];
+    const big = Math.max(...results.map((r) => r.n));
+    const shared = find(results, big, "shared");
+    const one = find(results, 1, "shared");
+    const oneBefore = find(results, 1, "per-stream");
+    if (shared) {
+        out.push({
+            target: `N=${big} streamed, quotas enforced: peak GetLogEvents ≤ 20/s and FilterLogEvents ≤ 4/s`,
+            measured: `${shared.peakGetPerSecond}/s and ${shared.peakFilterPerSecond}/s`,
+            met: shared.peakGetPerSecond <= 20 && shared.peakFilterPerSecond <= 4,
+        });
+        out.push({ target: `N=${big} streamed: at most 1% of log reads throttled`, measured: pct(shared.throttledShare), met: shared.throttledShare <= 0.01 });
+        out.push({
+            target: `N=${big} streamed: 0 lines lost or duplicated, every logTail exact`,
+            measured: `${shared.linesLost} lost, ${shared.linesDuplicated} duplicated, ${shared.tailsWrong} logTail wrong`,
+            met: shared.linesLost === 0 && shared.linesDuplicated === 0 && shared.tailsWrong === 0 && shared.failed === 0,
+        });
+        out.push({ target: `N=${big} streamed: p95 first-line latency ≤ 3 s`, measured: ms(shared.firstLine.p95), met: shared.firstLine.p95 <= 3000 });
+        out.push({
+            target: `N=${big} streamed, through the provider host: p95 STOPPED→Create answered ≤ poll + 250 ms (${pollIntervalMs + 250} ms)`,
+            measured: ms(shared.stopToDone.p95),
+            met: shared.stopToDone.p95 <= pollIntervalMs + 250,
+        });
+    }
+    if (one) {
+        out.push({
+            target: "N=1 streamed: p95 first-line latency ≤ 1.5 s, no slower than the former per-stream reading",
+            measured: `${ms(one.firstLine.p95)} (per-stream: ${oneBefore ? ms(oneBefore.firstLine.p95) : "not run"})`,
+            met: one.firstLine.p95 <= 1500,
+        });
+    }
+    return out;
+}
