@@ -14,17 +14,21 @@
  *   lines) a second.
  * - **FilterLogEvents, batched** for the others: one call reads up to 100 streams of one log
  *   group, so 100 streamed runs cost about one call per round instead of 100. Its events come in
- *   timestamp order with an `eventId`. Each batch starts at the oldest of its streams' cursors
- *   less a look-back window (`lateWindowMs`, default 10 s), so an event that arrives late with an
- *   older timestamp is still found; the ids of the events already relayed within the window are
- *   kept, so nothing is relayed twice. An event older than the window when it arrives is the
- *   one thing this reading cannot see (CloudWatch gives no way to ask for "ingested since").
+ *   timestamp order with an `eventId`. A batch starts at the oldest of its streams' cursors less
+ *   a look-back: 2 s for most live reads, the whole window (`lateWindowMs`, default 10 s) every
+ *   5 s and for every read after the task stopped, so an event that arrives late with an older
+ *   timestamp is still found. The ids of the events relayed within the window are kept, so
+ *   nothing is relayed twice. An event older than the window when it arrives is the one thing
+ *   this reading cannot see (CloudWatch gives no way to ask for "ingested since").
+ * A live read (`poll`) takes one page when the page is not full (the rest, if any, comes at the
+ * next poll: one call a poll, not two); a read after the stop goes on until the API says the end.
  * Both ways relay the lines of a stream in the order the API gives them, each once; the last
  * lines (`logTail`) are the last lines relayed. After the task stopped, the drain reads the same
  * way (batched when the stream is batched): 100 tasks stopping together must not wait for 100
- * GetLogEvents calls at 20 a second. The drain ends when nothing was ingested for `quietMs` since
- * the stop, judged by the events' ingestion times (lines written before the stop but read during
- * the drain do not delay completion).
+ * GetLogEvents calls at 20 a second. The drain makes one read at `stoppedAt + quietMs` and ends
+ * when it reached the end and nothing was ingested for `quietMs` since the stop, judged by the
+ * events' ingestion times (lines written before the stop but read only now do not delay
+ * completion; this, and the batched drain, is what made 100 concurrent runs complete late).
  *
  * Fairness: a stream asks for a read (`poll`, `drain`); when the budget is short, streams whose
  * last read brought lines are served first, then the longest waiting. Memory: per stream the
