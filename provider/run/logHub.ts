@@ -31,7 +31,8 @@
  * completion; this, and the batched drain, is what made 100 concurrent runs complete late).
  *
  * Fairness: a stream asks for a read (`poll`, `drain`); when the budget is short, streams whose
- * last read brought lines are served first, then the longest waiting. Memory: per stream the
+ * task stopped are served first (a run waits for them), then streams whose last read brought
+ * lines, then the longest waiting. Memory: per stream the
  * last `tailLines` lines, the ids within the look-back window (batched streams only) and a
  * token; nothing else is kept. A stream is forgotten once drained, or after 10 minutes unread.
  *
