@@ -2,7 +2,7 @@
 import type { FanOutResult } from "./scenarios/fanOut";
 import type { LogFloodResult } from "./scenarios/logFlood";
 import type { StreamedLogsResult } from "./scenarios/streamedLogs";
-import { streamedTable, streamedTargets } from "./streamedReport";
+import { streamedNotes, streamedTable, streamedTargets } from "./streamedReport";
 import { mb, ms, num, ratio } from "./stats";
 
 /** Where and how the benchmark ran. */
@@ -398,6 +398,7 @@ export function notes(data: BenchData): string[] {
                 "(more when the runs' starts spread over more time: larger N, machine load). The ratio grows with the task's length and with N.",
         );
     }
+    if (data.streamedLogs?.length) out.push(...streamedNotes(data.streamedLogs, interval));
     const st = data.streamed;
     if (st && st.stopToDone.p95 > interval + 250) {
         out.push(

@@ -75,3 +75,19 @@ export function streamedTargets(results: StreamedLogsResult[], pollIntervalMs: n
     }
     return out;
 }
+
+/** Why the streamed STOPPED-to-answer target is missed, when it is, from the measured phases. */
+export function streamedNotes(results: StreamedLogsResult[], pollIntervalMs: number): string[] {
+    const big = Math.max(...results.map((r) => r.n));
+    const r = find(results, big, "shared");
+    if (!r || r.stopToDone.p95 <= pollIntervalMs + 250) return [];
+    return [
+        `- **STOPPED to the Create answer at N=${big} streamed (p95 ${ms(r.stopToDone.p95)}, target ${ms(pollIntervalMs + 250)})**, by phase (p95): ` +
+            `the task watcher sees STOPPED ${ms(r.phases.detect.p95)} after \`stoppedAt\` (a look per task every ${ms(pollIntervalMs)}, so up to about one interval); ` +
+            `the stream's end and the drain take ${ms(r.phases.drain.p95)} (a drain cannot end before \`stoppedAt\` + 1 s, the quiet time for lines that arrive after STOPPED); ` +
+            `the answer takes ${ms(r.phases.answer.p95)} from the run's last line to the Create answer arriving in the bench (the host and this client both encode and decode the ` +
+            "engine's `__provider`, the provider's source, in every answer, with JavaScript protobuf, under the machine's load). " +
+            "A profile of the host at N=100 (`BENCH_HOST_NODE_OPTIONS`) found the provider deep-copying `__provider` on each call (seconds of CPU; removed); " +
+            "what remains is protobuf encoding of `__provider` in the host and the watcher's interval.",
+    ];
+}

@@ -73,7 +73,7 @@ export async function runStreamedLogs(emulator: BenchEmulator, n: number, readin
             AWS_SESSION_TOKEN: undefined,
             AWS_EC2_METADATA_DISABLED: "true",
             ECS_TASK_RUN_LOG_READER: reading === "per-stream" ? "per-stream" : undefined,
-            // For profiling the host (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+            // For profiling the host: `-r ts-node/register/transpile-only -r <repo>/bench/hostProfile.ts` (see that file).
             ...(process.env.BENCH_HOST_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_HOST_NODE_OPTIONS } : {}),
         },
     });
