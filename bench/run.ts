@@ -7,8 +7,9 @@
  * Prints the figures and writes them to docs/BENCHMARKS.md (quick mode writes nothing unless
  * `--out` is given). Asserts nothing: it measures.
  *
- * Full: N = 1, 10, 100, 200; 1,000,000 log lines; N = 200 throttled. Quick: N = 1, 10;
- * 100,000 log lines; N = 10 throttled.
+ * Full: N = 1, 10, 100, 200; 1,000,000 log lines; N = 200 throttled; N = 1 and 100 streamed runs
+ * through the provider host with log quotas (shared and per-stream reading). Quick: N = 1, 10;
+ * 100,000 log lines; N = 10 throttled; N = 1 and 20 streamed.
  */
 import { execSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -20,6 +21,7 @@ import { renderReport, type BenchData } from "./report";
 import type { WatchMode } from "./runs";
 import { pool, runFanOut, runFanOutRep, type FanOutOptions, type FanOutRep, type FanOutResult } from "./scenarios/fanOut";
 import { runLogFlood, type LogFloodResult } from "./scenarios/logFlood";
+import { runStreamedLogs, type StreamedLogsResult } from "./scenarios/streamedLogs";
 
 /** `taskWatchPollInterval` of every run, seconds. */
 const POLL_INTERVAL_SECONDS = 1;
@@ -144,6 +146,18 @@ async function main(): Promise<void> {
             label: `n${throttledN}-throttled`,
         });
         progress(`  ${brief(throttled)}`);
+        const streamedLogs: StreamedLogsResult[] = [];
+        for (const n of args.quick ? [1, 20] : [1, 100]) {
+            for (const reading of ["shared", "per-stream"] as const) {
+                progress(`N=${n} streamed through the provider host, log quotas enforced, ${reading} reading...`);
+                const r = await runStreamedLogs(emulator, n, reading);
+                progress(
+                    `  ${r.completed}/${r.n} ok, GetLogEvents ${r.calls.GetLogEvents ?? 0} (peak ${r.peakGetPerSecond}/s), FilterLogEvents ${r.calls.FilterLogEvents ?? 0} (peak ${r.peakFilterPerSecond}/s), ` +
+                        `throttled ${(r.throttledShare * 100).toFixed(1)}%, lost ${r.linesLost}, first line p95 ${Math.round(r.firstLine.p95)} ms, STOPPED→answered p95 ${Math.round(r.stopToDone.p95)} ms`,
+                );
+                streamedLogs.push(r);
+            }
+        }
 
         const extra = process.argv.slice(2).join(" ");
         const data: BenchData = {
@@ -165,6 +179,7 @@ async function main(): Promise<void> {
             streamed,
             logFlood,
             throttled,
+            streamedLogs,
         };
         const report = renderReport(data);
         process.stdout.write(`${report}\n`);

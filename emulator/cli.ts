@@ -11,6 +11,7 @@
  *   --deprovisioning-ms N    DEPROVISIONING → STOPPED delay (default 50)
  *   --stop-timeout-scale X   multiplies containers' stopTimeout before SIGKILL (default 1)
  *   --throttle               enable throttling with the default token buckets
+ *   --log-quotas             AWS's log read quotas (25 GetLogEvents, 5 FilterLogEvents per second)
  *   --missing-image IMAGE    an image that cannot be pulled (repeatable)
  *   --interrupt-tasks N      the next N tasks that run are interrupted as Fargate Spot does
  *   --fail-starts N          the next N tasks fail to start (their image pull fails)
@@ -21,7 +22,7 @@ import { startEmulator, type EmulatorOptions } from "./index";
 
 const HELP = `Usage: npm run emulator -- [--port 4566] [--host 127.0.0.1] [--region us-east-1] [--account-id 123456789012]
   [--provisioning-ms 50] [--pending-ms 50] [--deprovisioning-ms 50] [--stop-timeout-scale 1]
-  [--throttle] [--missing-image IMAGE]... [--interrupt-tasks N] [--fail-starts N] [--quiet]`;
+  [--throttle] [--log-quotas] [--missing-image IMAGE]... [--interrupt-tasks N] [--fail-starts N] [--quiet]`;
 
 interface CliOptions {
   emulator: EmulatorOptions;
@@ -70,6 +71,9 @@ export function parseArgs(argv: string[]): CliOptions {
         break;
       case "--throttle":
         emulator.throttling = true;
+        break;
+      case "--log-quotas":
+        emulator.faults = { ...(emulator.faults ?? {}), logQuotas: true };
         break;
       case "--missing-image": {
         const image = value();

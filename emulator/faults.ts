@@ -24,6 +24,22 @@ export const DEFAULT_BUCKETS: Readonly<Record<string, BucketConfig>> = {
   "*": { capacity: 50, refillPerSecond: 20 },
 };
 
+/**
+ * CloudWatch Logs' hard read quotas per account and Region (25 GetLogEvents and 5
+ * FilterLogEvents per second), as buckets of one second's worth.
+ */
+export const LOG_QUOTA_BUCKETS: Readonly<Record<string, BucketConfig>> = {
+  GetLogEvents: { capacity: 25, refillPerSecond: 25 },
+  FilterLogEvents: { capacity: 5, refillPerSecond: 5 },
+};
+
+/** Log read quotas: on their own, whether or not `throttle` is on. */
+export interface LogQuotasFault {
+  enabled: boolean;
+  /** Buckets by operation, merged over {@link LOG_QUOTA_BUCKETS}. */
+  buckets?: Record<string, BucketConfig>;
+}
+
 /** Throttling fault. */
 export interface ThrottleFault {
   /** Answer `ThrottlingException` ("Rate exceeded") when an operation's bucket is empty. */
@@ -105,6 +121,10 @@ export interface FaultSettings {
   interruptTasks?: InterruptTasksFault | null;
   /** Failed starts (image pull) of the next N tasks. `null` clears. */
   failStarts?: FailStartsFault | null;
+  /** AWS's quotas on the log read APIs (`true`: 25 GetLogEvents, 5 FilterLogEvents per second). */
+  logQuotas?: LogQuotasFault | boolean;
+  /** The next N FilterLogEvents calls answer an empty page with a `nextToken` (as AWS does while it searches). Default 0. */
+  filterEmptyPages?: number;
 }
 
 /** Current fault state, as `GET /_emulator/faults` returns it. */
@@ -119,6 +139,8 @@ export interface FaultState {
   failNext: Array<Required<FailNextFault>>;
   interruptTasks: (Required<InterruptTasksFault> & { remaining: number }) | null;
   failStarts: (FailStartsFault & { remaining: number }) | null;
+  logQuotas: { enabled: boolean; buckets: Record<string, BucketConfig> };
+  filterEmptyPages: number;
 }
 
 class TokenBucket {
@@ -194,6 +216,8 @@ export class FaultController {
       failNext: [],
       interruptTasks: null,
       failStarts: null,
+      logQuotas: { enabled: false, buckets: { ...LOG_QUOTA_BUCKETS } },
+      filterEmptyPages: 0,
     };
     this.buckets.clear();
     this.apply(validateFaultSettings(this.initial));
@@ -209,7 +233,7 @@ export class FaultController {
   /** A snapshot of the current settings (with bucket levels and remaining counts). */
   get(): FaultState {
     const tokens: Record<string, number> = {};
-    for (const [op, bucket] of this.buckets) tokens[op] = bucket.level();
+    for (const [op, bucket] of this.buckets) if (!op.startsWith("quota:")) tokens[op] = bucket.level();
     return JSON.parse(JSON.stringify({ ...this.state, throttle: { ...this.state.throttle, tokens } })) as FaultState;
   }
 
@@ -232,6 +256,12 @@ export class FaultController {
     if (patch.stuckInPending !== undefined) s.stuckInPending = patch.stuckInPending;
     if (patch.logStreamDelayMs !== undefined) s.logStreamDelayMs = patch.logStreamDelayMs;
     if (patch.missingImages !== undefined) s.missingImages = [...patch.missingImages];
+    if (patch.logQuotas !== undefined) {
+      const q = typeof patch.logQuotas === "boolean" ? { enabled: patch.logQuotas } : patch.logQuotas;
+      s.logQuotas = { enabled: q.enabled, buckets: { ...LOG_QUOTA_BUCKETS, ...(q.buckets ?? {}) } };
+      for (const op of [...this.buckets.keys()]) if (op.startsWith("quota:")) this.buckets.delete(op);
+    }
+    if (patch.filterEmptyPages !== undefined) s.filterEmptyPages = patch.filterEmptyPages;
     if (patch.interruptTasks !== undefined) {
       const f = patch.interruptTasks;
       s.interruptTasks = f === null || f.count <= 0 ? null : { count: f.count, afterMs: f.afterMs ?? 0, remaining: f.count };
@@ -259,8 +289,20 @@ export class FaultController {
     return new AwsError(f.code, f.message, f.status);
   }
 
-  /** True when throttling is on and the operation's bucket is empty (takes a token otherwise). */
+  /**
+   * True when the operation's log quota bucket (when `logQuotas` is on) or its throttling bucket
+   * (when `throttle` is on) is empty; takes a token otherwise.
+   */
   isThrottled(operation: string): boolean {
+    const quota = this.state.logQuotas.enabled ? this.state.logQuotas.buckets[operation] : undefined;
+    if (quota) {
+      let bucket = this.buckets.get(`quota:${operation}`);
+      if (!bucket) {
+        bucket = new TokenBucket(quota, this.now);
+        this.buckets.set(`quota:${operation}`, bucket);
+      }
+      if (!bucket.take()) return true;
+    }
     if (!this.state.throttle.enabled) return false;
     let bucket = this.buckets.get(operation);
     if (!bucket) {
@@ -316,6 +358,13 @@ export class FaultController {
   get logStreamDelayMs(): number {
     return this.state.logStreamDelayMs;
   }
+
+  /** Consumes one armed empty FilterLogEvents page: true when this call answers one. */
+  takeFilterEmptyPage(): boolean {
+    if (this.state.filterEmptyPages <= 0) return false;
+    this.state.filterEmptyPages -= 1;
+    return true;
+  }
 }
 
 const FAULT_KEYS = new Set([
@@ -329,6 +378,8 @@ const FAULT_KEYS = new Set([
   "failNext",
   "interruptTasks",
   "failStarts",
+  "logQuotas",
+  "filterEmptyPages",
 ]);
 
 function fail(message: string): never {
@@ -398,6 +449,20 @@ export function validateFaultSettings(input: unknown): FaultSettings {
       };
     }
   }
+  if (input.logQuotas !== undefined) {
+    const q = input.logQuotas;
+    if (typeof q === "boolean") out.logQuotas = { enabled: q };
+    else {
+      if (!isRecord(q) || typeof q.enabled !== "boolean") fail("logQuotas must be a boolean or { enabled, buckets? }");
+      const buckets: Record<string, BucketConfig> = {};
+      if (q.buckets !== undefined) {
+        if (!isRecord(q.buckets)) fail("logQuotas.buckets must be an object");
+        for (const [op, b] of Object.entries(q.buckets)) buckets[op] = validateBucket(b, `logQuotas.buckets.${op}`);
+      }
+      out.logQuotas = { enabled: q.enabled, buckets };
+    }
+  }
+  if (input.filterEmptyPages !== undefined) out.filterEmptyPages = nonNegative(input.filterEmptyPages, "filterEmptyPages");
   for (const key of ["missingWindowMs", "startDelayMs", "logStreamDelayMs"] as const) {
     if (input[key] !== undefined) out[key] = nonNegative(input[key], key);
   }

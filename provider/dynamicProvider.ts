@@ -9,6 +9,8 @@ import { updateRun } from "./lifecycle/updateRun";
 import { makeAwsPorts } from "./lifecycle/awsPorts";
 import { regionOfState, rememberConfiguredRegion } from "./lifecycle/region";
 import { toOutputs, fromOutputs } from "./lifecycle/outputs";
+import { configureProcessLogHub } from "./run/logHub";
+import { logLimits, rememberLogLimitsConfig } from "./run/logLimits";
 import { withRedactedErrors } from "./lifecycle/redactedErrors";
 
 /**
@@ -25,9 +27,11 @@ import { withRedactedErrors } from "./lifecycle/redactedErrors";
  * Errors thrown to the engine have the values of secret inputs redacted from their messages.
  */
 export const implementation: pulumi.dynamic.ResourceProvider = {
-    /** Records the stack's `aws:region`, the default region of every run. */
+    /** Records the stack's `aws:region`, the default region of every run, and the log read budget. */
     async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
         rememberConfiguredRegion(req.config.get("aws:region"));
+        rememberLogLimitsConfig(req.config);
+        configureProcessLogHub(logLimits());
     },
 
     /** Validates every input (failures name the property) and adds the planned run that preview shows. */

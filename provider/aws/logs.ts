@@ -45,3 +45,56 @@ export async function getLogEvents(logs: CloudWatchLogsClient, args: GetLogEvent
         nextForwardToken: out.nextForwardToken,
     };
 }
+
+/** The arguments of {@link filterLogEvents}. */
+export interface FilterLogEventsArgs {
+    /** The log group name. */
+    group: string;
+    /** Up to 100 stream names of the group. */
+    streams: string[];
+    /** Events with a timestamp at or after this (epoch ms). */
+    startTime?: number;
+    /** The `nextToken` of the previous page. */
+    nextToken?: string;
+}
+
+/** One event of {@link filterLogEvents}. */
+export interface FilteredLogEvent {
+    logStreamName?: string;
+    timestamp?: number;
+    message?: string;
+    /** Unique per event: the same event read twice has the same id. */
+    eventId?: string;
+}
+
+/** One page of {@link filterLogEvents}: no `nextToken` when the search is complete. */
+export interface FilteredLogEventsPage {
+    events: FilteredLogEvent[];
+    nextToken?: string;
+    /** The streams the search found (streams not created yet are absent). */
+    searchedLogStreams: string[];
+}
+
+/** At most this many `logStreamNames` in one FilterLogEvents call. */
+export const FILTER_LOG_EVENTS_MAX_STREAMS = 100;
+
+/**
+ * FilterLogEvents: one page of events of up to 100 streams of one group, in timestamp order, each
+ * with its stream name and `eventId`. A page can be empty while `nextToken` says more is searched.
+ */
+export async function filterLogEvents(logs: CloudWatchLogsClient, args: FilterLogEventsArgs): Promise<FilteredLogEventsPage> {
+    const { FilterLogEventsCommand } = require("@aws-sdk/client-cloudwatch-logs") as typeof import("@aws-sdk/client-cloudwatch-logs");
+    const out = await logs.send(
+        new FilterLogEventsCommand({
+            logGroupName: args.group,
+            logStreamNames: args.streams,
+            ...(args.startTime !== undefined ? { startTime: args.startTime } : {}),
+            ...(args.nextToken !== undefined ? { nextToken: args.nextToken } : {}),
+        }),
+    );
+    return {
+        events: out.events ?? [],
+        nextToken: out.nextToken,
+        searchedLogStreams: (out.searchedLogStreams ?? []).map((s) => s.logStreamName ?? "").filter((s) => s !== ""),
+    };
+}

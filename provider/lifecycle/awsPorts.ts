@@ -34,6 +34,9 @@ export async function makeAwsPorts(inputs: CheckedInputs, stateRegion?: string):
     });
     return {
         ...services,
+        // Each relayed line is prefixed with the resource's name, as `docker compose` prefixes a
+        // service's lines (several runs stream at once); the reader's tail (`logTail`) keeps the bare line.
+        openLogStream: (group, stream, onLine) => services.openLogStream(group, stream, (line) => onLine(`${name} | ${line}`)),
         region,
         clock: realClock(),
         log,

@@ -157,7 +157,10 @@ export interface RunSettings {
  * Does not mutate `inputs`.
  */
 export function resolveSettings(inputs: TaskRunInputs): RunSettings {
-    const i = withoutUnknownStructures(withoutNulls(deepClone(inputs)));
+    // The engine's inputs carry the serialized provider (`__provider`, about 240 KB of source):
+    // copying it (JSON) at every call cost seconds of CPU across 100 concurrent creates in one host.
+    const { __provider: _provider, ...rest } = inputs as TaskRunInputs & { __provider?: unknown };
+    const i = withoutUnknownStructures(withoutNulls(deepClone(rest as TaskRunInputs)));
     const streamOutput = i.streamOutput ?? false;
     const network = withoutNulls(i.networkConfiguration ?? {});
     const settings: RunSettings = {

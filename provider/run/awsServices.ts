@@ -27,9 +27,11 @@ import {
     untagResource,
 } from "../aws/ecs";
 import { isThrottling, isTransient } from "../aws/errors";
-import { getLogEvents } from "../aws/logs";
+import { filterLogEvents, getLogEvents } from "../aws/logs";
 import { type Clock, realClock, withRetry } from "../aws/retry";
 import { getAwsTaskWatcher } from "./awsWatcher";
+import { getProcessLogHub, HubLogReader, LogHub } from "./logHub";
+import { logLimits } from "./logLimits";
 import { LogStreamer } from "./logStream";
 import type { UseIdentity } from "../plan/ownership";
 import { type AcquiredTaskDefinition, acquireTaskDefinition, recordUse, releaseUse, type RegistrationDeps, type ReleaseOutcome } from "./registration";
@@ -53,6 +55,15 @@ export interface AwsRunServicesOptions {
     watcher?: TaskWaiter;
     /** Lines kept by each log stream's tail. Default: 50. */
     tailLines?: number;
+    /**
+     * How log streams are read: `shared` (the process's one budgeted reader, `logHub.ts`) or
+     * `per-stream` (each stream polls GetLogEvents on its own: the former way, kept as the bench's
+     * baseline). Default: `shared`, or `per-stream` when the environment variable
+     * `ECS_TASK_RUN_LOG_READER` is `per-stream`.
+     */
+    logReading?: "shared" | "per-stream";
+    /** The log hub. Default: the process's (`getProcessLogHub`), or one of its own when `clients` are given. */
+    logHub?: LogHub;
 }
 
 /** The AWS side of a run. */
@@ -84,7 +95,7 @@ export interface AwsRunServices {
     /** StopTask; what is already gone is no error. */
     stopTask(cluster: string, taskArn: string, reason: string): Promise<"stopped" | "already-stopped" | "not-found" | "cluster-not-found">;
     /** A reader of a log stream relaying each line to `onLine`, keeping a bounded tail. */
-    openLogStream(group: string, stream: string, onLine: (line: string) => void): LogStreamer;
+    openLogStream(group: string, stream: string, onLine: (line: string) => void): LogStreamer | HubLogReader;
 }
 
 /** Binds a run's AWS operations; see the module comment. */
@@ -93,6 +104,7 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
     const deadlineMs = opts.apiDeadlineMs ?? 120_000;
     const clients = (): AwsClients => opts.clients ?? processClients(opts.region);
     const log = opts.log;
+    let ownHub: LogHub | undefined;
     const retry = <T>(what: string, fn: () => Promise<T>, isRetryable: (err: unknown) => boolean = isTransient): Promise<T> =>
         withRetry(fn, {
             what,
@@ -166,8 +178,9 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
 
         stopTask: (cluster, taskArn, reason) => retry(`StopTask ${taskArn}`, () => stopTask(clients().ecs, cluster, taskArn, reason)),
 
-        openLogStream: (group, stream, onLine) =>
-            new LogStreamer({
+        openLogStream: (group, stream, onLine) => {
+            if ((opts.logReading ?? (process.env.ECS_TASK_RUN_LOG_READER === "per-stream" ? "per-stream" : "shared")) === "per-stream") {
+                return new LogStreamer({
                 getLogEvents: (args) => getLogEvents(clients().logs, args),
                 group,
                 stream,
@@ -175,8 +188,24 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
                 onWarning: log,
                 tailLines: opts.tailLines,
                 clock,
-            }),
+                });
+            }
+            ownHub ??= opts.logHub ?? (opts.clients ? newLogHub(() => opts.clients as AwsClients, clock) : getProcessLogHub(() => newLogHub((r) => processClients(r), realClock())));
+            return new HubLogReader(ownHub, { region: opts.region ?? "", group, stream, onLine, onWarning: log, tailLines: opts.tailLines, clock });
+        },
     };
+}
+
+/** A log hub over the clients of each region, with the process's budget (`logLimits`). */
+function newLogHub(clientsOf: (region: string | undefined) => AwsClients, clock: Clock): LogHub {
+    const limits = logLimits();
+    return new LogHub({
+        getLogEvents: (region, args) => getLogEvents(clientsOf(region || undefined).logs, args),
+        filterLogEvents: (region, args) => filterLogEvents(clientsOf(region || undefined).logs, args),
+        clock,
+        getLogEventsPerSecond: limits.getLogEventsPerSecond,
+        filterLogEventsPerSecond: limits.filterLogEventsPerSecond,
+    });
 }
 
 /**

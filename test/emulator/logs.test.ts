@@ -121,6 +121,70 @@ describe("emulator: CloudWatch Logs", () => {
     assert.deepEqual(matching.events?.map((e) => e.message), ["a0", "a2", "a4"]);
   });
 
+  it("FilterLogEvents: an event keeps its eventId whatever is asked and when a late event is inserted before it", async () => {
+    const ids = async (names?: string[]): Promise<Record<string, string>> => {
+      const out = await c.logs.send(new FilterLogEventsCommand({ logGroupName: "/filter", ...(names ? { logStreamNames: names } : {}) }));
+      return Object.fromEntries((out.events ?? []).map((e) => [e.message ?? "", e.eventId ?? ""]));
+    };
+    const before = await ids();
+    assert.equal(new Set(Object.values(before)).size, 6, "ids are unique");
+    for (const id of Object.values(before)) assert.match(id, /^\d{56}$/);
+    assert.deepEqual(await ids(["b"]), { b0: before.b0, b2: before.b2, b4: before.b4 });
+    await c.logs.send(new PutLogEventsCommand({ logGroupName: "/filter", logStreamName: "a", logEvents: [{ timestamp: base + 1, message: "a1 (late)" }] }));
+    const after = await ids();
+    for (const [message, id] of Object.entries(before)) assert.equal(after[message], id, message);
+    assert.ok(!Object.values(before).includes(after["a1 (late)"]));
+  });
+
+  it("FilterLogEvents takes at most 100 logStreamNames", async () => {
+    const names = Array.from({ length: 101 }, (_, i) => `s${i}`);
+    const err = await errorOf(c.logs.send(new FilterLogEventsCommand({ logGroupName: "/filter", logStreamNames: names })));
+    assert.ok(err instanceof InvalidParameterException, err.name);
+    const ok = await c.logs.send(new FilterLogEventsCommand({ logGroupName: "/filter", logStreamNames: names.slice(0, 99).concat("a") }));
+    assert.ok((ok.events ?? []).every((e) => e.logStreamName === "a"));
+  });
+
+  it("FilterLogEvents answers empty pages with a nextToken when the fault asks, then goes on from the same place", async () => {
+    emulator.setFaults({ filterEmptyPages: 2 });
+    try {
+      const first = await c.logs.send(new FilterLogEventsCommand({ logGroupName: "/filter", logStreamNames: ["b"], startTime: base + 2 }));
+      assert.deepEqual(first.events, []);
+      assert.ok(first.nextToken);
+      const second = await c.logs.send(new FilterLogEventsCommand({ logGroupName: "/filter", logStreamNames: ["b"], startTime: base + 2, nextToken: first.nextToken }));
+      assert.deepEqual(second.events, []);
+      const third = await c.logs.send(new FilterLogEventsCommand({ logGroupName: "/filter", logStreamNames: ["b"], startTime: base + 2, nextToken: second.nextToken }));
+      assert.deepEqual(third.events?.map((e) => e.message), ["b2", "b4"]);
+      assert.equal(third.nextToken, undefined);
+    } finally {
+      emulator.resetFaults();
+    }
+  });
+
+  it("logQuotas: AWS's 25 GetLogEvents and 5 FilterLogEvents per second; calls beyond a bucket are throttled", async () => {
+    emulator.setFaults({ logQuotas: true });
+    assert.deepEqual(emulator.getFaults().logQuotas, {
+      enabled: true,
+      buckets: { GetLogEvents: { capacity: 25, refillPerSecond: 25 }, FilterLogEvents: { capacity: 5, refillPerSecond: 5 } },
+    });
+    // No refill, so that the count does not depend on how fast this machine sends.
+    emulator.setFaults({
+      logQuotas: { enabled: true, buckets: { GetLogEvents: { capacity: 25, refillPerSecond: 0 }, FilterLogEvents: { capacity: 5, refillPerSecond: 0 } } },
+    });
+    try {
+      const filter = await Promise.allSettled(
+        Array.from({ length: 8 }, () => c.logs.send(new FilterLogEventsCommand({ logGroupName: "/filter", logStreamNames: ["a"] }))),
+      );
+      const get = await Promise.allSettled(
+        Array.from({ length: 30 }, () => c.logs.send(new GetLogEventsCommand({ logGroupName: "/filter", logStreamName: "a", startFromHead: true }))),
+      );
+      const throttled = (r: PromiseSettledResult<unknown>[]): number => r.filter((x) => x.status === "rejected" && (x.reason as Error).name === "ThrottlingException").length;
+      assert.equal(throttled(filter), 3, "FilterLogEvents beyond 5");
+      assert.equal(throttled(get), 5, "GetLogEvents beyond 25");
+    } finally {
+      emulator.resetFaults();
+    }
+  });
+
   it("DescribeLogStreams and DescribeLogGroups", async () => {
     const streams = await c.logs.send(new DescribeLogStreamsCommand({ logGroupName: "/filter" }));
     assert.deepEqual(streams.logStreams?.map((s) => s.logStreamName), ["a", "b"]);

@@ -229,8 +229,10 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             ),
         );
         for (const run of runs) {
+            // Relayed lines carry the resource's name as a prefix (`<name> | <line>`), like `docker compose`.
+            const prefix = `${run.name} | `;
             const own = new RegExp(`^${run.name}-line-\\d+$`);
-            run.streamed = lines.filter((line) => own.test(line));
+            run.streamed = lines.filter((line) => line.startsWith(prefix)).map((line) => line.slice(prefix.length)).filter((line) => own.test(line));
         }
         return runs;
     }
@@ -661,7 +663,7 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             const tasks = tasksOf(mine);
             fig.duplicates += Math.max(0, tasks.length - 2);
             const tail = (created?.properties.logTail as string[] | undefined) ?? [];
-            fig.linesLost += tail.includes("s5-retry-done") && second.output().includes("[attempt 2] s5-retry-done") ? 0 : 1;
+            fig.linesLost += tail.includes("s5-retry-done") && second.output().includes("[attempt 2] s5-retry | s5-retry-done") ? 0 : 1;
             const left = await leftRunning([mine]);
             fig.leftRunning += left.count;
             fig.seconds += (Date.now() - started) / 1000;
@@ -689,7 +691,7 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             );
             assert.equal(created!.properties.exitCode, 0);
             assert.ok(tail.includes("s5-retry-done"), `the task's line is in logTail: ${JSON.stringify(tail)}`);
-            assert.ok(second.output().includes("[attempt 2] s5-retry-done"), "the line is streamed with its attempt's number");
+            assert.ok(second.output().includes("[attempt 2] s5-retry | s5-retry-done"), "the line is streamed with its attempt's number and the resource's name");
             assert.equal(left.count, 0, `nothing left running: ${left.detail}`);
             passed += 1;
         });
@@ -953,9 +955,9 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             mustInject: FaultKind[];
         }
 
-        /** The task's lines of the attempt `n`, as streamed (prefixed with the attempt's number). */
+        /** The task's lines of the attempt `n`, as streamed (prefixed with the attempt's number and the resource's name). */
         function attemptLines(lines: string[], name: string, n: number): string[] {
-            const own = new RegExp(`^\\[attempt ${n}\\] (${name}-line-\\d+)$`);
+            const own = new RegExp(`^\\[attempt ${n}\\] ${name} \\| (${name}-line-\\d+)$`);
             return lines.flatMap((line) => own.exec(line)?.slice(1, 2) ?? []);
         }
 

@@ -17,7 +17,7 @@ describe("scripts users run", function () {
         const { stdout } = await run(process.execPath, [...TS_NODE, "scripts/demo.ts"], { cwd: ROOT, env });
         assert.match(stdout, /=== Check \(pulumi preview\): the plan of EcsTaskRun "hello"/);
         assert.match(stdout, /taskDefinition: <registered at run time>/);
-        assert.match(stdout, /\nhello from ECS\n/, "the container's log line is streamed");
+        assert.match(stdout, /\nhello \| hello from ECS\n/, "the container's log line is streamed, prefixed with the resource's name");
         assert.match(stdout, /\nexitCode: 0\n/);
         assert.match(stdout, /\nlogTail: \["hello from ECS"\]\n/);
         assert.match(stdout, /Deregistered task definition arn:aws:ecs:us-east-1:123456789012:task-definition\/demo-dev-hello:1: no resource uses it any more\./);

@@ -210,6 +210,9 @@ const getLogEvents: JsonHandler = (input, ctx) => {
   };
 };
 
+/** FilterLogEvents takes at most this many `logStreamNames`. */
+export const MAX_FILTER_STREAM_NAMES = 100;
+
 /** A very small filter-pattern matcher: space-separated terms (quoted phrases allowed), all must appear; `-term` excludes. */
 function compilePattern(pattern: string | undefined): (message: string) => boolean {
   if (pattern === undefined || pattern.trim() === "") return () => true;
@@ -225,6 +228,9 @@ const filterLogEvents: JsonHandler = (input, ctx) => {
   const names = input.optStringList("logStreamNames");
   const prefix = input.optString("logStreamNamePrefix");
   if (names !== undefined && prefix !== undefined) throw invalidParameter("You cannot specify both logStreamNames and logStreamNamePrefix.");
+  if (names !== undefined && (names.length < 1 || names.length > MAX_FILTER_STREAM_NAMES)) {
+    throw invalidParameter(`1 validation error detected: Value at 'logStreamNames' failed to satisfy constraint: Member must have length less than or equal to ${MAX_FILTER_STREAM_NAMES}`);
+  }
   const limit = limitOf(input, MAX_EVENTS_PER_CALL, MAX_EVENTS_PER_CALL);
   const startTime = input.optNumber("startTime");
   const endTime = input.optNumber("endTime");
@@ -233,6 +239,10 @@ const filterLogEvents: JsonHandler = (input, ctx) => {
     .filter((s) => (names === undefined || names.includes(s.name)) && (prefix === undefined || s.name.startsWith(prefix)))
     .sort((a, b) => (a.name < b.name ? -1 : 1));
   const sent = input.optString("nextToken");
+  if (ctx.faults.takeFilterEmptyPage()) {
+    // As AWS does while it searches: nothing on this page, a token to go on from the same place.
+    return { events: [], searchedLogStreams: [], nextToken: sent ?? Buffer.from(JSON.stringify({})).toString("base64url") };
+  }
   let cursors: Record<string, number> = {};
   if (sent !== undefined) {
     try {
@@ -263,7 +273,7 @@ const filterLogEvents: JsonHandler = (input, ctx) => {
         timestamp: s.timestamp(i),
         message,
         ingestionTime: s.ingestionTime(i),
-        eventId: `${String(pick).padStart(8, "0")}${String(i).padStart(48, "0")}`,
+        eventId: s.eventId(i),
       });
     }
     pos[pick] = i + 1;

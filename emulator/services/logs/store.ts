@@ -14,6 +14,9 @@ export const MAX_EVENT_BYTES = 256 * 1024 - 26;
 export class LogStream {
   private timestamps = new Float64Array(256);
   private ingestionTimes = new Float64Array(256);
+  /** Each event's sequence number in the stream (its `eventId` with the stream's number). */
+  private sequences = new Float64Array(256);
+  private nextSequence = 0;
   private messages: string[] = [];
   /** Number of events. */
   length = 0;
@@ -26,6 +29,8 @@ export class LogStream {
     readonly name: string,
     readonly groupArnBase: string,
     readonly creationTime: number,
+    /** The stream's number in its group (part of each event's `eventId`). */
+    readonly number = 0,
   ) {
     this.arn = `${groupArnBase}:log-stream:${name}`;
   }
@@ -38,12 +43,14 @@ export class LogStream {
       at = this.upperBound(timestamp);
       this.timestamps.copyWithin(at + 1, at, this.length);
       this.ingestionTimes.copyWithin(at + 1, at, this.length);
+      this.sequences.copyWithin(at + 1, at, this.length);
       this.messages.splice(at, 0, message);
     } else {
       this.messages.push(message);
     }
     this.timestamps[at] = timestamp;
     this.ingestionTimes[at] = ingestionTime;
+    this.sequences[at] = this.nextSequence++;
     this.length += 1;
     this.storedBytes += Buffer.byteLength(message) + 26;
     this.lastIngestionTime = ingestionTime;
@@ -57,6 +64,13 @@ export class LogStream {
   }
   message(i: number): string {
     return this.messages[i];
+  }
+  /**
+   * The event's id: 56 digits (AWS's shape), the same however and whenever it is read (an event
+   * inserted before it, late, does not change it).
+   */
+  eventId(i: number): string {
+    return `${String(this.number).padStart(8, "0")}${String(this.sequences[i]).padStart(48, "0")}`;
   }
   get firstEventTimestamp(): number | undefined {
     return this.length > 0 ? this.timestamps[0] : undefined;
@@ -95,8 +109,11 @@ export class LogStream {
     ts.set(this.timestamps);
     const ing = new Float64Array(size);
     ing.set(this.ingestionTimes);
+    const seq = new Float64Array(size);
+    seq.set(this.sequences);
     this.timestamps = ts;
     this.ingestionTimes = ing;
+    this.sequences = seq;
   }
 }
 
@@ -106,6 +123,8 @@ export class LogGroup {
   /** `arn:aws:logs:<region>:<account>:log-group:<name>` (the API's `logGroupArn`). */
   readonly arnBase: string;
   retentionInDays: number | undefined;
+  /** Streams created so far (numbers each new stream). */
+  private streamsCreated = 0;
 
   constructor(
     readonly name: string,
@@ -120,7 +139,7 @@ export class LogGroup {
   ensureStream(name: string, now: number): LogStream {
     let stream = this.streams.get(name);
     if (!stream) {
-      stream = new LogStream(name, this.arnBase, now);
+      stream = new LogStream(name, this.arnBase, now, this.streamsCreated++);
       this.streams.set(name, stream);
     }
     return stream;

@@ -125,16 +125,18 @@ describe("run/awsServices", () => {
         assert.deepEqual(calls, ["c t1"]);
     });
 
-    it("openLogStream reads the stream through GetLogEvents", async () => {
-        const { services, logs } = setup();
+    it("openLogStream reads the stream through GetLogEvents (the shared reader: a page a live read, then on from its token)", async () => {
+        const { services, logs, clock } = setup();
         logs.on(GetLogEventsCommand)
             .resolvesOnce({ events: [{ message: "one" }, { message: "two" }], nextForwardToken: "f1" })
             .resolves({ events: [], nextForwardToken: "f1" });
         const relayed: string[] = [];
         const reader = services.openLogStream("grp", "web/main/abc", (l) => relayed.push(l));
-        await reader.poll();
+        await clock.run(reader.poll());
         assert.deepEqual(relayed, ["one", "two"]);
         assert.deepEqual(reader.tail(), ["one", "two"]);
+        await clock.run(reader.poll());
+        assert.deepEqual(relayed, ["one", "two"]);
         assert.deepEqual(logs.commandCalls(GetLogEventsCommand)[1].args[0].input, {
             logGroupName: "grp",
             logStreamName: "web/main/abc",
