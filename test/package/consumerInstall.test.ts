@@ -127,7 +127,11 @@ describe("the packed package, installed in a fresh project beside the newest @pu
                 [[RUN_TYPE, "hello"]],
             );
             const [hello] = resources;
-            assert.match(String(hello.inputs.__provider), /^exports\.handler = /);
+            const provider = String(hello.inputs.__provider);
+            assert.match(provider, /^exports\.handler = /);
+            // The state names the package's stable entry point only, which its `exports` declares.
+            const required = [...provider.matchAll(/require\("(pulumi-ecs-task-run[^"]*)"\)/g)].map((match) => match[1]);
+            assert.deepEqual([...new Set(required)], ["pulumi-ecs-task-run/dynamic-provider"]);
             assert.deepEqual(hello.inputs.__context, { project: "consumer", stack: "dev", name: "hello" });
 
             const checked = await host.check({}, hello.inputs);

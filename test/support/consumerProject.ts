@@ -61,7 +61,7 @@ export interface ConsumerProject {
 /** Options of {@link prepareConsumerProject}. */
 export interface ConsumerProjectOptions {
     /** Where prepared projects are kept (default `$ECS_TASK_RUN_CONSUMER_CACHE`, else
-     * `<tmpdir>/pulumi-ecs-task-run-consumer`). */
+     * `<tmpdir>/ecs-task-run-consumers`). */
     cacheRoot?: string;
 }
 
@@ -77,7 +77,7 @@ const prepared = new Map<string, Promise<ConsumerProject>>();
  * tarball and Node major). Needs the npm registry on a first install.
  */
 export function prepareConsumerProject(options: ConsumerProjectOptions = {}): Promise<ConsumerProject> {
-    const cacheRoot = options.cacheRoot ?? process.env.ECS_TASK_RUN_CONSUMER_CACHE ?? path.join(os.tmpdir(), "pulumi-ecs-task-run-consumer");
+    const cacheRoot = options.cacheRoot ?? process.env.ECS_TASK_RUN_CONSUMER_CACHE ?? path.join(os.tmpdir(), "ecs-task-run-consumers");
     let pending = prepared.get(cacheRoot);
     if (!pending) {
         pending = prepare(cacheRoot);
