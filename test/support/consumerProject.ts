@@ -7,7 +7,8 @@
  * The install is large (about 230 MB, most of it `@pulumi/aws`), so the prepared project is cached
  * under the temporary folder, keyed by the tarball's SHA-256 and the Node major version: every test
  * of one CI run, and later runs of the same package contents, reuse it. `npm pack` output is
- * reproducible (fixed mtimes), so an unchanged `provider/` gives the same key.
+ * reproducible (fixed mtimes), so an unchanged package gives the same key. A new install removes
+ * the projects of other tarballs that were not used for a day.
  *
  * ```ts
  * const project = await prepareConsumerProject();
@@ -44,7 +45,7 @@ export interface ConsumerPrograms {
 export interface ConsumerProject {
     /** The project folder (package.json, node_modules, the programs). Shared: do not write to it. */
     dir: string;
-    /** The packed package that was installed. */
+    /** The packed package that was installed (its copy in {@link dir}). */
     tarball: string;
     /** The tarball's SHA-256 (hex). */
     tarballSha256: string;
@@ -89,15 +90,20 @@ export function prepareConsumerProject(options: ConsumerProjectOptions = {}): Pr
 
 async function prepare(cacheRoot: string): Promise<ConsumerProject> {
     fs.mkdirSync(cacheRoot, { recursive: true });
-    const tarball = await buildAndPack(cacheRoot);
-    const tarballSha256 = createHash("sha256").update(fs.readFileSync(tarball)).digest("hex");
+    const packed = await buildAndPack(cacheRoot);
+    const tarballSha256 = createHash("sha256").update(fs.readFileSync(packed)).digest("hex");
     const major = process.versions.node.split(".")[0];
     const dir = path.join(cacheRoot, `${tarballSha256.slice(0, 16)}-node${major}`);
     let installed = false;
     if (!fs.existsSync(path.join(dir, READY))) {
-        await install(dir, tarball, major);
+        await install(dir, packed, major);
         installed = true;
+        pruneStale(cacheRoot, tarballSha256.slice(0, 16));
     }
+    fs.rmSync(path.dirname(packed), { recursive: true, force: true });
+    const tarball = path.join(dir, path.basename(packed));
+    const now = new Date();
+    fs.utimesSync(path.join(dir, READY), now, now);
     const programs = writePrograms(dir);
     const version = (name: string): string =>
         (JSON.parse(fs.readFileSync(path.join(dir, "node_modules", name, "package.json"), "utf8")) as { version: string }).version;
@@ -114,6 +120,20 @@ async function prepare(cacheRoot: string): Promise<ConsumerProject> {
         programs,
         installed,
     };
+}
+
+/** How long a prepared project of another tarball is kept unused (each is about 230 MB). */
+const KEEP_UNUSED_MS = 24 * 60 * 60 * 1000;
+
+/** Removes the prepared projects of other tarballs that no run used for {@link KEEP_UNUSED_MS}. */
+function pruneStale(cacheRoot: string, currentKey: string): void {
+    for (const entry of fs.readdirSync(cacheRoot)) {
+        // A project, or the scratch folder of an install that was interrupted.
+        if (!/^[0-9a-f]{16}-node\d+(\.installing-\d+)?$/.test(entry) || entry.startsWith(currentKey)) continue;
+        const marker = path.join(cacheRoot, entry, READY);
+        const used = fs.statSync(fs.existsSync(marker) ? marker : path.join(cacheRoot, entry)).mtimeMs;
+        if (Date.now() - used > KEEP_UNUSED_MS) fs.rmSync(path.join(cacheRoot, entry), { recursive: true, force: true });
+    }
 }
 
 /** `npm run build` (provider/ to bin/), then `npm pack` into `<cacheRoot>/packs/<pid>`; returns the tarball's path. */
