@@ -100,6 +100,9 @@ export interface ProviderHostOptions {
     env?: NodeJS.ProcessEnv;
     /** How long to wait for the host's port line (default 15 s). */
     startTimeoutMs?: number;
+    /** The host script to run (default {@link DYNAMIC_PROVIDER_HOST}, this repository's
+     * `@pulumi/pulumi`); a consumer project's own is `<project>/node_modules/@pulumi/pulumi/cmd/dynamic-provider/index.js`. */
+    hostScript?: string;
 }
 
 /** The path of the dynamic provider host script of the installed `@pulumi/pulumi`. */
@@ -116,7 +119,7 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
         if (value === undefined) delete env[key];
         else env[key] = value;
     }
-    const child = spawn(process.execPath, [DYNAMIC_PROVIDER_HOST, "127.0.0.1:1"], {
+    const child = spawn(process.execPath, [options.hostScript ?? DYNAMIC_PROVIDER_HOST, "127.0.0.1:1"], {
         cwd: options.cwd,
         env,
         stdio: ["ignore", "pipe", "pipe"],
