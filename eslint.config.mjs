@@ -2,6 +2,8 @@
 // `no-floating-promises` (an un-awaited AWS call is a lost error) is enforced.
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
+// Formatting is Prettier's (`npm run format`): the rules that would fight it are turned off.
+import eslintConfigPrettier from "eslint-config-prettier/flat";
 
 export default tseslint.config(
   { ignores: ["bin/**", "node_modules/**", "eslint.config.mjs", "coverage/**", "reports/**", ".stryker-tmp/**"] },
@@ -18,4 +20,5 @@ export default tseslint.config(
       "@typescript-eslint/no-require-imports": "off",
     },
   },
+  eslintConfigPrettier,
 );
