@@ -62,7 +62,13 @@ function totalCalls(r: FanOutResult): number {
 }
 
 function ok200(r: FanOutResult, op: string): number {
-    return (r.ops[op] ?? 0) - (r.throttledByOp[op] ?? 0) - Object.entries(r.otherErrors).filter(([k]) => k.startsWith(`${op}:`)).reduce((a, [, v]) => a + v, 0);
+    return (
+        (r.ops[op] ?? 0) -
+        (r.throttledByOp[op] ?? 0) -
+        Object.entries(r.otherErrors)
+            .filter(([k]) => k.startsWith(`${op}:`))
+            .reduce((a, [, v]) => a + v, 0)
+    );
 }
 
 const OP_ORDER = [
@@ -95,11 +101,7 @@ export function callsTable(results: FanOutResult[]): string {
     const cols = opColumns(results);
     return table(
         ["scenario", ...cols, "all / run"],
-        results.map((r) => [
-            scenarioName(r),
-            ...cols.map((c) => num((r.ops[c] ?? 0) / r.runs, 2)),
-            num(totalCalls(r) / r.runs, 2),
-        ]),
+        results.map((r) => [scenarioName(r), ...cols.map((c) => num((r.ops[c] ?? 0) / r.runs, 2)), num(totalCalls(r) / r.runs, 2)]),
     );
 }
 
@@ -193,7 +195,11 @@ export function logTable(runs: LogFloodResult[]): string {
     return table(
         ["measure", ...runs.map((_, i) => `run ${i + 1}`)],
         [
-            row("run", (r) => (r.record.ok ? `exit ${String(r.record.exitCode)}, last tail line ${r.record.logTailLast ?? "none"}` : `FAILED: ${r.record.error ?? ""}`)),
+            row("run", (r) =>
+                r.record.ok
+                    ? `exit ${String(r.record.exitCode)}, last tail line ${r.record.logTailLast ?? "none"}`
+                    : `FAILED: ${r.record.error ?? ""}`,
+            ),
             row("lines relayed to the output", (r) => `${r.relayed} of ${r.lines}`),
             row("task duration (startedAt→stoppedAt)", (r) => ms(r.taskMs)),
             row("createRun duration", (r) => ms(r.wallMs)),
@@ -205,7 +211,10 @@ export function logTable(runs: LogFloodResult[]): string {
             row("**provider process peak heapUsed growth**", (r) => mb(r.memory.heapGrowth)),
             row("heapUsed retained after the run (after a full GC)", (r) => mb(r.memory.retainedHeap)),
             row("samples (every 50 ms)", (r) => String(r.memory.samples)),
-            row(r0.emulatorSeparate ? "emulator process (separate) rss / heapUsed after" : "emulator (same process) rss / heapUsed after", (r) => `${mb(r.emulatorRss)} / ${mb(r.emulatorHeapUsed)}`),
+            row(
+                r0.emulatorSeparate ? "emulator process (separate) rss / heapUsed after" : "emulator (same process) rss / heapUsed after",
+                (r) => `${mb(r.emulatorRss)} / ${mb(r.emulatorHeapUsed)}`,
+            ),
         ],
     );
 }
@@ -216,12 +225,34 @@ export function throttledTable(r: FanOutResult): string {
         ["measure", "value"],
         [
             ["runs completed / failed", `${r.completed} / ${r.failed}`],
-            ["failures", Object.keys(r.errors).length ? Object.entries(r.errors).map(([k, v]) => `${v}× ${k}`).join("; ") : "none"],
+            [
+                "failures",
+                Object.keys(r.errors).length
+                    ? Object.entries(r.errors)
+                          .map(([k, v]) => `${v}× ${k}`)
+                          .join("; ")
+                    : "none",
+            ],
             ["ThrottlingException answers (total)", String(throttled)],
-            ["… by operation", Object.entries(r.throttledByOp).map(([k, v]) => `${k} ${v}`).join(", ") || "none"],
-            ["other error answers", Object.entries(r.otherErrors).map(([k, v]) => `${k} ${v}`).join(", ") || "none"],
+            [
+                "… by operation",
+                Object.entries(r.throttledByOp)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(", ") || "none",
+            ],
+            [
+                "other error answers",
+                Object.entries(r.otherErrors)
+                    .map(([k, v]) => `${k} ${v}`)
+                    .join(", ") || "none",
+            ],
             ["requests (all answers) / per run", `${totalCalls(r)} / ${num(totalCalls(r) / r.runs, 2)}`],
-            ["… by operation", opColumns([r]).map((op) => `${op} ${r.ops[op]}`).join(", ")],
+            [
+                "… by operation",
+                opColumns([r])
+                    .map((op) => `${op} ${r.ops[op]}`)
+                    .join(", "),
+            ],
             ["RegisterTaskDefinition accepted / sent", `${ok200(r, "RegisterTaskDefinition")} / ${r.ops.RegisterTaskDefinition ?? 0}`],
             ["DescribeTasks (journal) / watcher rounds", `${r.describeTasks.journal} / ${r.describeTasks.rounds}`],
             ["last RunTask accepted at (after the first call)", ms(r.lastRunTaskMs)],
@@ -248,7 +279,9 @@ export function targets(data: BenchData): TargetCheck[] {
     if (n100b && n100p) {
         const r = n100p.describeTasks.journal / n100b.describeTasks.journal;
         const perRep =
-            n100b.reps.length > 1 ? `; per repetition ${n100b.reps.map((rb, i) => ratio(n100p.reps[i]?.describeJournal ?? NaN, rb.describeJournal)).join(", ")}` : "";
+            n100b.reps.length > 1
+                ? `; per repetition ${n100b.reps.map((rb, i) => ratio(n100p.reps[i]?.describeJournal ?? NaN, rb.describeJournal)).join(", ")}`
+                : "";
         checks.push({
             target: "N=100: at least 50x fewer DescribeTasks calls than per-task polling",
             measured: `${n100p.describeTasks.journal} / ${n100b.describeTasks.journal} = ${r.toFixed(1)}x pooled${perRep}`,
@@ -293,7 +326,10 @@ export function targets(data: BenchData): TargetCheck[] {
 }
 
 export function targetTable(checks: TargetCheck[]): string {
-    return table(["target", "measured", "met"], checks.map((c) => [c.target, c.measured, c.met ? "yes" : "**NO**"]));
+    return table(
+        ["target", "measured", "met"],
+        checks.map((c) => [c.target, c.measured, c.met ? "yes" : "**NO**"]),
+    );
 }
 
 /** The whole report, as Markdown (also printed to the terminal). */
@@ -342,7 +378,9 @@ export function renderReport(data: BenchData): string {
         "",
         `\`${data.logFlood[0].command.join(" ")}\` with \`streamOutput: true\`; the output is a counting no-op (stdout replaced for the run). ` +
             "Memory is this (the provider's) process alone: baseline after a full GC, peak of samples every 50 ms. " +
-            (data.logFlood[0].emulatorSeparate ? "The emulator, which stores every line, runs in its own process." : "The emulator ran in this process: its memory is included."),
+            (data.logFlood[0].emulatorSeparate
+                ? "The emulator, which stores every line, runs in its own process."
+                : "The emulator ran in this process: its memory is included."),
         "",
         logTable(data.logFlood),
         "",

@@ -64,7 +64,10 @@ function source(): string {
         const root = path.join(__dirname, "..");
         const head = execSync("git rev-parse --short HEAD", { cwd: root, encoding: "utf8" }).trim();
         const dirty = execSync("git status --porcelain -- provider emulator", { cwd: root, encoding: "utf8" });
-        const files = dirty.split("\n").filter((l) => l.trim()).map((l) => l.slice(3));
+        const files = dirty
+            .split("\n")
+            .filter((l) => l.trim())
+            .map((l) => l.slice(3));
         return `git ${head}${files.length ? `, with uncommitted changes (others' work in progress) in ${files.join(", ")}` : ", provider/ and emulator/ as committed"}`;
     } catch {
         return "unknown (no git)";
@@ -100,7 +103,12 @@ async function main(): Promise<void> {
     const throttledN = args.quick ? 10 : 200;
     const streamedN = args.quick ? 10 : 100;
     const repetitions = args.quick ? 1 : REPETITIONS;
-    const fanOutOptions = (n: number, mode: WatchMode): FanOutOptions => ({ n, mode, pollIntervalSeconds: POLL_INTERVAL_SECONDS, label: `n${n}-${mode}` });
+    const fanOutOptions = (n: number, mode: WatchMode): FanOutOptions => ({
+        n,
+        mode,
+        pollIntervalSeconds: POLL_INTERVAL_SECONDS,
+        label: `n${n}-${mode}`,
+    });
     try {
         // Warm-up (not reported): loads the SDK and the provider's modules, creates the clients.
         progress("warm-up run...");

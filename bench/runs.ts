@@ -52,7 +52,9 @@ export function benchInputs(name: string, spec: TaskRunSpec): TaskRunInputs {
 export async function checked(inputs: TaskRunInputs): Promise<CheckedInputs> {
     const out = await checkInputs(inputs);
     if (out.failures && out.failures.length > 0) {
-        throw new Error(`checkInputs refused ${inputs.__context.name}: ${out.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+        throw new Error(
+            `checkInputs refused ${inputs.__context.name}: ${out.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`,
+        );
     }
     return out.inputs as CheckedInputs;
 }

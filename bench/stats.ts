@@ -17,7 +17,12 @@ export interface Summary {
 }
 
 export function summarize(values: number[]): Summary {
-    return { n: values.length, p50: percentile(values, 50), p95: percentile(values, 95), max: values.length ? Math.max(...values) : Number.NaN };
+    return {
+        n: values.length,
+        p50: percentile(values, 50),
+        p95: percentile(values, 95),
+        max: values.length ? Math.max(...values) : Number.NaN,
+    };
 }
 
 /** The most events in any window of `windowMs` (sliding, starting at each event). */

@@ -27,15 +27,21 @@ export function streamedTable(results: StreamedLogsResult[]): string {
         row("FilterLogEvents calls", (r) => String(r.calls.FilterLogEvents ?? 0)),
         row("peak GetLogEvents per second (quota 25)", (r) => String(r.peakGetPerSecond)),
         row("peak FilterLogEvents per second (quota 5)", (r) => String(r.peakFilterPerSecond)),
-        row("log reads throttled", (r) => `${Object.entries(r.throttled).filter(([op]) => op.endsWith("LogEvents")).reduce((a, [, v]) => a + v, 0)} (${pct(r.throttledShare)})`),
+        row(
+            "log reads throttled",
+            (r) =>
+                `${Object.entries(r.throttled)
+                    .filter(([op]) => op.endsWith("LogEvents"))
+                    .reduce((a, [, v]) => a + v, 0)} (${pct(r.throttledShare)})`,
+        ),
         row("lines lost / duplicated (of lines stored)", (r) => `${r.linesLost} / ${r.linesDuplicated}`),
         row("`logTail` differing from the stream", (r) => String(r.tailsWrong)),
         row("lines the endpoint itself dropped", (r) => String(r.droppedByEndpoint)),
         row("first line, written to shown: p50 / p95", (r) => `${ms(r.firstLine.p50)} / ${ms(r.firstLine.p95)}`),
         row("STOPPED→Create answered: p50 / p95", (r) => `${ms(r.stopToDone.p50)} / ${ms(r.stopToDone.p95)}`),
-        row("  of which stoppedAt→\"is STOPPED.\" shown, p95", (r) => ms(r.phases.detect.p95)),
-        row("  of which \"is STOPPED.\"→\"exited with code\" shown (stream end, drain), p95", (r) => ms(r.phases.drain.p95)),
-        row("  of which \"exited with code\"→Create answered, p95", (r) => ms(r.phases.answer.p95)),
+        row('  of which stoppedAt→"is STOPPED." shown, p95', (r) => ms(r.phases.detect.p95)),
+        row('  of which "is STOPPED."→"exited with code" shown (stream end, drain), p95', (r) => ms(r.phases.drain.p95)),
+        row('  of which "exited with code"→Create answered, p95', (r) => ms(r.phases.answer.p95)),
         row("wall (first Create to last answer)", (r) => ms(r.wallMs)),
     ].join("\n");
 }
@@ -53,13 +59,21 @@ export function streamedTargets(results: StreamedLogsResult[], pollIntervalMs: n
             measured: `${shared.peakGetPerSecond}/s and ${shared.peakFilterPerSecond}/s`,
             met: shared.peakGetPerSecond <= 20 && shared.peakFilterPerSecond <= 4,
         });
-        out.push({ target: `N=${big} streamed: at most 1% of log reads throttled`, measured: pct(shared.throttledShare), met: shared.throttledShare <= 0.01 });
+        out.push({
+            target: `N=${big} streamed: at most 1% of log reads throttled`,
+            measured: pct(shared.throttledShare),
+            met: shared.throttledShare <= 0.01,
+        });
         out.push({
             target: `N=${big} streamed: 0 lines lost or duplicated, every logTail exact`,
             measured: `${shared.linesLost} lost, ${shared.linesDuplicated} duplicated, ${shared.tailsWrong} logTail wrong`,
             met: shared.linesLost === 0 && shared.linesDuplicated === 0 && shared.tailsWrong === 0 && shared.failed === 0,
         });
-        out.push({ target: `N=${big} streamed: p95 first-line latency ≤ 3 s`, measured: ms(shared.firstLine.p95), met: shared.firstLine.p95 <= 3000 });
+        out.push({
+            target: `N=${big} streamed: p95 first-line latency ≤ 3 s`,
+            measured: ms(shared.firstLine.p95),
+            met: shared.firstLine.p95 <= 3000,
+        });
         out.push({
             target: `N=${big} streamed, through the provider host: p95 STOPPED→Create answered ≤ poll + 250 ms (${pollIntervalMs + 250} ms)`,
             measured: ms(shared.stopToDone.p95),

@@ -25,125 +25,127 @@ const HELP = `Usage: npm run emulator -- [--port 4566] [--host 127.0.0.1] [--reg
   [--throttle] [--log-quotas] [--missing-image IMAGE]... [--interrupt-tasks N] [--fail-starts N] [--quiet]`;
 
 interface CliOptions {
-  emulator: EmulatorOptions;
-  quiet: boolean;
+    emulator: EmulatorOptions;
+    quiet: boolean;
 }
 
 function number(flag: string, value: string | undefined): number {
-  const n = Number(value);
-  if (value === undefined || value === "" || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number >= 0`);
-  return n;
+    const n = Number(value);
+    if (value === undefined || value === "" || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a number >= 0`);
+    return n;
 }
 
 /** Parses the command line (exported for tests). */
 export function parseArgs(argv: string[]): CliOptions {
-  const emulator: EmulatorOptions = { port: 4566, delays: {} };
-  const delays = emulator.delays as NonNullable<EmulatorOptions["delays"]>;
-  let quiet = false;
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i];
-    const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
-    const value = (): string | undefined => inline ?? argv[++i];
-    switch (flag) {
-      case "--port":
-        emulator.port = number(flag, value());
-        break;
-      case "--host":
-        emulator.host = value();
-        break;
-      case "--region":
-        emulator.region = value();
-        break;
-      case "--account-id":
-        emulator.accountId = value();
-        break;
-      case "--provisioning-ms":
-        delays.provisioningMs = number(flag, value());
-        break;
-      case "--pending-ms":
-        delays.pendingMs = number(flag, value());
-        break;
-      case "--deprovisioning-ms":
-        delays.deprovisioningMs = number(flag, value());
-        break;
-      case "--stop-timeout-scale":
-        emulator.stopTimeoutScale = number(flag, value());
-        break;
-      case "--throttle":
-        emulator.throttling = true;
-        break;
-      case "--log-quotas":
-        emulator.faults = { ...(emulator.faults ?? {}), logQuotas: true };
-        break;
-      case "--missing-image": {
-        const image = value();
-        if (!image) throw new Error("--missing-image needs an image");
-        emulator.missingImages = [...(emulator.missingImages ?? []), image];
-        break;
-      }
-      case "--interrupt-tasks":
-        emulator.faults = { ...emulator.faults, interruptTasks: { count: number(flag, value()) } };
-        break;
-      case "--fail-starts":
-        emulator.faults = { ...emulator.faults, failStarts: { count: number(flag, value()) } };
-        break;
-      case "--quiet":
-        quiet = true;
-        break;
-      case "--help":
-      case "-h":
-        throw new Error(HELP);
-      default:
-        throw new Error(`unknown option ${arg}\n${HELP}`);
+    const emulator: EmulatorOptions = { port: 4566, delays: {} };
+    const delays = emulator.delays as NonNullable<EmulatorOptions["delays"]>;
+    let quiet = false;
+    for (let i = 0; i < argv.length; i += 1) {
+        const arg = argv[i];
+        const [flag, inline] = arg.includes("=") ? [arg.slice(0, arg.indexOf("=")), arg.slice(arg.indexOf("=") + 1)] : [arg, undefined];
+        const value = (): string | undefined => inline ?? argv[++i];
+        switch (flag) {
+            case "--port":
+                emulator.port = number(flag, value());
+                break;
+            case "--host":
+                emulator.host = value();
+                break;
+            case "--region":
+                emulator.region = value();
+                break;
+            case "--account-id":
+                emulator.accountId = value();
+                break;
+            case "--provisioning-ms":
+                delays.provisioningMs = number(flag, value());
+                break;
+            case "--pending-ms":
+                delays.pendingMs = number(flag, value());
+                break;
+            case "--deprovisioning-ms":
+                delays.deprovisioningMs = number(flag, value());
+                break;
+            case "--stop-timeout-scale":
+                emulator.stopTimeoutScale = number(flag, value());
+                break;
+            case "--throttle":
+                emulator.throttling = true;
+                break;
+            case "--log-quotas":
+                emulator.faults = { ...(emulator.faults ?? {}), logQuotas: true };
+                break;
+            case "--missing-image": {
+                const image = value();
+                if (!image) throw new Error("--missing-image needs an image");
+                emulator.missingImages = [...(emulator.missingImages ?? []), image];
+                break;
+            }
+            case "--interrupt-tasks":
+                emulator.faults = { ...emulator.faults, interruptTasks: { count: number(flag, value()) } };
+                break;
+            case "--fail-starts":
+                emulator.faults = { ...emulator.faults, failStarts: { count: number(flag, value()) } };
+                break;
+            case "--quiet":
+                quiet = true;
+                break;
+            case "--help":
+            case "-h":
+                throw new Error(HELP);
+            default:
+                throw new Error(`unknown option ${arg}\n${HELP}`);
+        }
     }
-  }
-  return { emulator, quiet };
+    return { emulator, quiet };
 }
 
 async function main(): Promise<void> {
-  let options: CliOptions;
-  try {
-    options = parseArgs(process.argv.slice(2));
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  const emulator = await startEmulator(options.emulator);
-  process.stdout.write(`ECS emulator listening on ${emulator.url} (region ${emulator.region}, account ${emulator.accountId})\n`);
-  process.stdout.write(`  AWS_ENDPOINT_URL=${emulator.url} AWS_REGION=${emulator.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n`);
-  process.stdout.write(`  control API: ${emulator.url}/_emulator/faults, /_emulator/requests, /_emulator/tasks, /_emulator/vpcs\n`);
-  let seen = 0;
-  const tick = options.quiet
-    ? undefined
-    : setInterval(() => {
-        const entries = emulator.requests();
-        for (const e of entries.slice(seen)) {
-          process.stdout.write(`${e.time} ${e.service} ${e.operation} ${e.status}${e.errorCode ? ` ${e.errorCode}` : ""}\n`);
-        }
-        seen = entries.length;
-      }, 250);
-  let stopping = false;
-  const shutdown = (sig: string): void => {
-    if (stopping) return;
-    stopping = true;
-    if (tick) clearInterval(tick);
-    process.stdout.write(`\n${sig}: stopping (killing task processes)\n`);
-    emulator.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`${String(err)}\n`);
-        process.exit(1);
-      },
+    let options: CliOptions;
+    try {
+        options = parseArgs(process.argv.slice(2));
+    } catch (err) {
+        process.stderr.write(`${(err as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+    }
+    const emulator = await startEmulator(options.emulator);
+    process.stdout.write(`ECS emulator listening on ${emulator.url} (region ${emulator.region}, account ${emulator.accountId})\n`);
+    process.stdout.write(
+        `  AWS_ENDPOINT_URL=${emulator.url} AWS_REGION=${emulator.region} AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test\n`,
     );
-  };
-  process.on("SIGINT", () => shutdown("SIGINT"));
-  process.on("SIGTERM", () => shutdown("SIGTERM"));
+    process.stdout.write(`  control API: ${emulator.url}/_emulator/faults, /_emulator/requests, /_emulator/tasks, /_emulator/vpcs\n`);
+    let seen = 0;
+    const tick = options.quiet
+        ? undefined
+        : setInterval(() => {
+              const entries = emulator.requests();
+              for (const e of entries.slice(seen)) {
+                  process.stdout.write(`${e.time} ${e.service} ${e.operation} ${e.status}${e.errorCode ? ` ${e.errorCode}` : ""}\n`);
+              }
+              seen = entries.length;
+          }, 250);
+    let stopping = false;
+    const shutdown = (sig: string): void => {
+        if (stopping) return;
+        stopping = true;
+        if (tick) clearInterval(tick);
+        process.stdout.write(`\n${sig}: stopping (killing task processes)\n`);
+        emulator.close().then(
+            () => process.exit(0),
+            (err: unknown) => {
+                process.stderr.write(`${String(err)}\n`);
+                process.exit(1);
+            },
+        );
+    };
+    process.on("SIGINT", () => shutdown("SIGINT"));
+    process.on("SIGTERM", () => shutdown("SIGTERM"));
 }
 
 if (require.main === module) {
-  main().catch((err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    process.exit(1);
-  });
+    main().catch((err: unknown) => {
+        process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+        process.exit(1);
+    });
 }

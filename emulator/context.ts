@@ -12,26 +12,26 @@ import type { SecretStore } from "./secretStore";
 
 /** Lifecycle delays in milliseconds (all resolved). */
 export interface ResolvedDelays {
-  provisioningMs: number;
-  pendingMs: number;
-  deprovisioningMs: number;
+    provisioningMs: number;
+    pendingMs: number;
+    deprovisioningMs: number;
 }
 
 /** Shared emulator state. */
 export interface EmulatorContext {
-  readonly region: string;
-  readonly accountId: string;
-  readonly delays: ResolvedDelays;
-  /** Multiplies a container's `stopTimeout` (seconds) before SIGKILL. */
-  readonly stopTimeoutScale: number;
-  readonly faults: FaultController;
-  readonly journal: Journal;
-  readonly timers: Timers;
-  readonly logs: LogStore;
-  readonly ec2: Ec2Store;
-  readonly ecs: EcsState;
-  /** Values of containers' `secrets`, as the emulator was told them. */
-  readonly secrets: SecretStore;
+    readonly region: string;
+    readonly accountId: string;
+    readonly delays: ResolvedDelays;
+    /** Multiplies a container's `stopTimeout` (seconds) before SIGKILL. */
+    readonly stopTimeoutScale: number;
+    readonly faults: FaultController;
+    readonly journal: Journal;
+    readonly timers: Timers;
+    readonly logs: LogStore;
+    readonly ec2: Ec2Store;
+    readonly ecs: EcsState;
+    /** Values of containers' `secrets`, as the emulator was told them. */
+    readonly secrets: SecretStore;
 }
 
 /** A JSON-protocol operation handler: returns the response object. */

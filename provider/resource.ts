@@ -127,10 +127,17 @@ export class EcsTaskRun extends pulumi.dynamic.Resource {
             __context: { project: pulumi.getProject(), stack: pulumi.getStack(), name },
             __secretKeys: secretKeysOf(args),
         };
-        super(ecsTaskRunProvider, name, inputs, {
-            ...opts,
-            additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...ALWAYS_SECRET_OUTPUTS],
-        }, "ecs-task-run", "EcsTaskRun");
+        super(
+            ecsTaskRunProvider,
+            name,
+            inputs,
+            {
+                ...opts,
+                additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), ...ALWAYS_SECRET_OUTPUTS],
+            },
+            "ecs-task-run",
+            "EcsTaskRun",
+        );
     }
 }
 
@@ -142,8 +149,8 @@ export class EcsTaskRun extends pulumi.dynamic.Resource {
 function secretKeysOf(args: EcsTaskRunArgs): pulumi.Output<string[]> {
     const entries = Object.entries(args).filter(([, value]) => value !== undefined);
     return pulumi.output(
-        Promise.all(entries.map(async ([key, value]) => ((await pulumi.isSecret(pulumi.output(value))) ? key : undefined))).then(
-            (keys) => keys.filter((key): key is string => key !== undefined).sort(),
+        Promise.all(entries.map(async ([key, value]) => ((await pulumi.isSecret(pulumi.output(value))) ? key : undefined))).then((keys) =>
+            keys.filter((key): key is string => key !== undefined).sort(),
         ),
     );
 }

@@ -22,7 +22,10 @@ export async function captureRuns(program: string, project = "demo", stack = "de
                     const { __provider: _provider, ...inputs } = args.inputs as Record<string, unknown>;
                     runs.push({ name: args.name, inputs });
                 }
-                return { id: `${args.name}-id`, state: { ...args.inputs, arn: mockArn(args.type, args.name) ?? `arn:aws:mock:us-east-1:123456789012:${args.name}` } };
+                return {
+                    id: `${args.name}-id`,
+                    state: { ...args.inputs, arn: mockArn(args.type, args.name) ?? `arn:aws:mock:us-east-1:123456789012:${args.name}` },
+                };
             },
             call(args: pulumi.runtime.MockCallArgs): Record<string, unknown> {
                 return args.inputs as Record<string, unknown>;

@@ -24,7 +24,13 @@ async function main(): Promise<void> {
     const emulator = await startEmulator({ port: 0, stopTimeoutScale: 0.01 });
     const host = await startProviderHost({
         cwd: REPO_ROOT,
-        env: { AWS_ENDPOINT_URL: emulator.url, AWS_REGION: "us-east-1", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_PROFILE: undefined },
+        env: {
+            AWS_ENDPOINT_URL: emulator.url,
+            AWS_REGION: "us-east-1",
+            AWS_ACCESS_KEY_ID: "test",
+            AWS_SECRET_ACCESS_KEY: "test",
+            AWS_PROFILE: undefined,
+        },
     });
     try {
         await host.configure({ "aws:region": "us-east-1" });

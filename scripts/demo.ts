@@ -40,7 +40,20 @@ async function main(): Promise<void> {
         const created = await provider.create(inputs);
         const outs = created.outs as TaskRunOutputs;
         heading("Outputs");
-        const shown = ["taskArn", "taskDefinitionArn", "taskDefinitionRegistered", "lastStatus", "exitCode", "stopCode", "stoppedReason", "startedAt", "stoppedAt", "logGroupName", "logStreamName", "logTail"] as const;
+        const shown = [
+            "taskArn",
+            "taskDefinitionArn",
+            "taskDefinitionRegistered",
+            "lastStatus",
+            "exitCode",
+            "stopCode",
+            "stoppedReason",
+            "startedAt",
+            "stoppedAt",
+            "logGroupName",
+            "logStreamName",
+            "logTail",
+        ] as const;
         for (const key of shown) process.stdout.write(`${key}: ${JSON.stringify(outs[key])}\n`);
 
         heading("Delete (pulumi destroy)");

@@ -93,14 +93,19 @@ function main(): void {
         );
         const [cmd, ...args] = strykerCommand();
         const started = Date.now();
-        const run = spawnSync(cmd, [...args, "run", configFile], { stdio: "inherit", env: { ...process.env, NODE_OPTIONS: nodeOptions() } });
+        const run = spawnSync(cmd, [...args, "run", configFile], {
+            stdio: "inherit",
+            env: { ...process.env, NODE_OPTIONS: nodeOptions() },
+        });
         const seconds = Math.round((Date.now() - started) / 1000);
         if (run.status !== 0) {
             failed = true;
             rows.push(`${module}: Stryker failed (exit ${String(run.status)}) after ${seconds} s`);
             continue;
         }
-        const { counts, score: s } = score(JSON.parse(readFileSync(jsonReport, "utf8")) as { files: Record<string, { mutants: ReportMutant[] }> });
+        const { counts, score: s } = score(
+            JSON.parse(readFileSync(jsonReport, "utf8")) as { files: Record<string, { mutants: ReportMutant[] }> },
+        );
         const detail = Object.entries(counts)
             .map(([status, n]) => `${status} ${n}`)
             .join(", ");

@@ -11,10 +11,16 @@ async function main(): Promise<void> {
     const runs = await captureRuns(program);
     if (runs.length === 0) throw new Error(`${program} declares no EcsTaskRun.`);
     for (const run of runs) {
-        const { __context, __secretKeys: _secretKeys, ...spec } = run.inputs as unknown as TaskRunSpec & { __context: ResourceContext; __secretKeys?: string[] };
+        const {
+            __context,
+            __secretKeys: _secretKeys,
+            ...spec
+        } = run.inputs as unknown as TaskRunSpec & { __context: ResourceContext; __secretKeys?: string[] };
         const defined = Object.fromEntries(Object.entries(spec).filter(([, v]) => v !== undefined)) as TaskRunSpec;
         process.stdout.write(`# EcsTaskRun "${run.name}"\n`);
-        process.stdout.write(previewRun(defined, { name: run.name, project: __context.project, stack: __context.stack, region: process.env.AWS_REGION }));
+        process.stdout.write(
+            previewRun(defined, { name: run.name, project: __context.project, stack: __context.stack, region: process.env.AWS_REGION }),
+        );
         process.stdout.write("\n");
     }
 }

@@ -5,7 +5,8 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "..");
 
 function sources(dir: string): string[] {
-    return fs.readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
+    return fs
+        .readdirSync(path.join(ROOT, dir), { withFileTypes: true, recursive: true })
         .filter((e) => e.isFile() && e.name.endsWith(".ts"))
         .map((e) => path.relative(ROOT, path.join(e.parentPath, e.name)));
 }

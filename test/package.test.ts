@@ -11,7 +11,7 @@ const ROOT = path.resolve(__dirname, "..");
 describe("the published package", function () {
     this.timeout(120_000);
 
-    it("after npm run build, require(\"pulumi-ecs-task-run\") gives EcsTaskRun and previewRun, with types", async () => {
+    it('after npm run build, require("pulumi-ecs-task-run") gives EcsTaskRun and previewRun, with types', async () => {
         await run(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT });
         const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { name: string; main: string; types: string };
         assert.equal(pkg.name, "pulumi-ecs-task-run");

@@ -7,7 +7,16 @@
 import type { JournalEntry } from "../../emulator";
 import type { BenchEmulator } from "../emulatorProcess";
 import { MemorySampler, type MemoryReport } from "../memory";
-import { benchInputs, checked, newPerTaskPoller, processWatcherCounters, resetProcessState, runOne, type RunRecord, type WatchMode } from "../runs";
+import {
+    benchInputs,
+    checked,
+    newPerTaskPoller,
+    processWatcherCounters,
+    resetProcessState,
+    runOne,
+    type RunRecord,
+    type WatchMode,
+} from "../runs";
 import { installCountingSink } from "../sink";
 import { countBy, peakInWindow, percentile, summarize, type Summary } from "../stats";
 
@@ -119,7 +128,9 @@ async function runOnce(emulator: BenchEmulator, options: FanOutOptions, rep: num
         wallMs,
         ops: countBy(journal, (e) => e.operation),
         throttledByOp: countBy(journal, (e) => (e.errorCode === "ThrottlingException" ? e.operation : undefined)),
-        otherErrors: countBy(journal, (e) => (e.errorCode && e.errorCode !== "ThrottlingException" ? `${e.operation}:${e.errorCode}` : undefined)),
+        otherErrors: countBy(journal, (e) =>
+            e.errorCode && e.errorCode !== "ThrottlingException" ? `${e.operation}:${e.errorCode}` : undefined,
+        ),
         describeJournal: describeTimes.length,
         watcherCalls: counters.describeCalls,
         rounds: counters.rounds,
@@ -154,7 +165,10 @@ export function pool(options: FanOutOptions, reps: FanOutRep[]): FanOutResult {
         completed: ok.length,
         failed: records.length - ok.length,
         errors,
-        wallMs: percentile(reps.map((r) => r.wallMs), 50),
+        wallMs: percentile(
+            reps.map((r) => r.wallMs),
+            50,
+        ),
         taskDuration: summarize(ok.filter((r) => r.startedAt && r.stoppedAt).map((r) => r.stoppedAt! - r.startedAt!)),
         runDuration: summarize(ok.map((r) => r.doneAt - r.calledAt)),
         stopToDone: summarize(ok.filter((r) => r.stoppedAt).map((r) => r.doneAt - r.stoppedAt!)),
@@ -169,8 +183,14 @@ export function pool(options: FanOutOptions, reps: FanOutRep[]): FanOutResult {
             peakPerSecond: Math.max(...reps.map((r) => r.peakDescribePerSecond)),
         },
         peakRequestsPerSecond: Math.max(...reps.map((r) => r.peakRequestsPerSecond)),
-        lastRunTaskMs: percentile(reps.map((r) => r.lastRunTaskMs), 50),
-        memory: { rssGrowth: Math.max(...reps.map((r) => r.memory.rssGrowth)), heapGrowth: Math.max(...reps.map((r) => r.memory.heapGrowth)) },
+        lastRunTaskMs: percentile(
+            reps.map((r) => r.lastRunTaskMs),
+            50,
+        ),
+        memory: {
+            rssGrowth: Math.max(...reps.map((r) => r.memory.rssGrowth)),
+            heapGrowth: Math.max(...reps.map((r) => r.memory.heapGrowth)),
+        },
         outputLines: sum((r) => r.outputLines),
     };
 }

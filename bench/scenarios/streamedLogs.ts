@@ -59,7 +59,9 @@ interface Shown {
 
 /** Runs the scenario once; see the module comment. */
 export async function runStreamedLogs(emulator: BenchEmulator, n: number, reading: LogReading, quotas = true): Promise<StreamedLogsResult> {
-    const resources = await captureInChildProcess(path.join(__dirname, "..", "hostPrograms.ts"), "streamedRuns", { BENCH_STREAMED_N: String(n) });
+    const resources = await captureInChildProcess(path.join(__dirname, "..", "hostPrograms.ts"), "streamedRuns", {
+        BENCH_STREAMED_N: String(n),
+    });
     await emulator.resetFaults();
     if (quotas) await emulator.setFaults({ logQuotas: true });
     const host = await startProviderHost({
@@ -102,7 +104,13 @@ export async function runStreamedLogs(emulator: BenchEmulator, n: number, readin
                     const { properties } = await host.create(inputs, { timeoutSeconds: 600 });
                     return { name, ok: true, doneAt: Date.now(), properties, error: "" };
                 } catch (err) {
-                    return { name, ok: false, doneAt: Date.now(), properties: {} as Props, error: err instanceof Error ? err.message : String(err) };
+                    return {
+                        name,
+                        ok: false,
+                        doneAt: Date.now(),
+                        properties: {} as Props,
+                        error: err instanceof Error ? err.message : String(err),
+                    };
                 }
             }),
         );
@@ -132,8 +140,13 @@ export async function runStreamedLogs(emulator: BenchEmulator, n: number, readin
         const firstLine: number[] = [];
         const stopToDone: number[] = [];
         const phases = { detect: [] as number[], drain: [] as number[], answer: [] as number[] };
-        const messageAt = (name: string, pattern: RegExp): number | undefined => shown.find((s) => s.text.startsWith(`[${name}] `) && pattern.test(s.text))?.at;
-        const logs = new CloudWatchLogsClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "bench", secretAccessKey: "bench" } });
+        const messageAt = (name: string, pattern: RegExp): number | undefined =>
+            shown.find((s) => s.text.startsWith(`[${name}] `) && pattern.test(s.text))?.at;
+        const logs = new CloudWatchLogsClient({
+            endpoint: emulator.url,
+            region: "us-east-1",
+            credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
+        });
         try {
             for (const o of outcomes) {
                 const lines = (byRun[o.name] ?? []).map((s) => s.text);
@@ -150,7 +163,9 @@ export async function runStreamedLogs(emulator: BenchEmulator, n: number, readin
                 const storedText = JSON.stringify(await storedLines(logs, o.properties));
                 if (JSON.stringify(tail) !== storedText) tailsWrong++;
                 if ((missing.length > 0 || JSON.stringify(tail) !== storedText) && lostSample.length < 5) {
-                    lostSample.push(`${o.name}: output lacks ${missing.join(",")}; logTail ${JSON.stringify(tail.slice(-3))}, stream ends ${storedText.slice(-40)}`);
+                    lostSample.push(
+                        `${o.name}: output lacks ${missing.join(",")}; logTail ${JSON.stringify(tail.slice(-3))}, stream ends ${storedText.slice(-40)}`,
+                    );
                 }
                 const stoppedAt = Date.parse(String(o.properties.stoppedAt));
                 if (Number.isFinite(stoppedAt)) {
@@ -166,7 +181,12 @@ export async function runStreamedLogs(emulator: BenchEmulator, n: number, readin
                 const first = byRun[o.name]?.[0];
                 if (first && typeof o.properties.logStreamName === "string" && typeof o.properties.logGroupName === "string") {
                     const page = await logs.send(
-                        new GetLogEventsCommand({ logGroupName: o.properties.logGroupName, logStreamName: o.properties.logStreamName, startFromHead: true, limit: 1 }),
+                        new GetLogEventsCommand({
+                            logGroupName: o.properties.logGroupName,
+                            logStreamName: o.properties.logStreamName,
+                            startFromHead: true,
+                            limit: 1,
+                        }),
                     );
                     const written = page.events?.[0]?.timestamp;
                     if (written !== undefined) firstLine.push(first.at - written);
@@ -213,7 +233,14 @@ async function storedLines(logs: CloudWatchLogsClient, properties: Props): Promi
     const out: string[] = [];
     let token: string | undefined;
     for (;;) {
-        const page = await logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: stream, startFromHead: true, ...(token ? { nextToken: token } : {}) }));
+        const page = await logs.send(
+            new GetLogEventsCommand({
+                logGroupName: group,
+                logStreamName: stream,
+                startFromHead: true,
+                ...(token ? { nextToken: token } : {}),
+            }),
+        );
         for (const e of page.events ?? []) out.push(e.message ?? "");
         if (!page.nextForwardToken || page.nextForwardToken === token) return out;
         token = page.nextForwardToken;

@@ -16,43 +16,43 @@ export const JSON_CONTENT_TYPE = "application/x-amz-json-1.1";
 
 /** Parses a request body; an empty body is `{}`. */
 export function parseJsonBody(body: Buffer): JsonObject {
-  if (body.length === 0) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString("utf8"));
-  } catch {
-    throw serializationException("Start of structure or map found where not expected.");
-  }
-  if (!isObject(parsed)) throw serializationException("The request body must be a JSON object.");
-  return parsed;
+    if (body.length === 0) return {};
+    let parsed: unknown;
+    try {
+        parsed = JSON.parse(body.toString("utf8"));
+    } catch {
+        throw serializationException("Start of structure or map found where not expected.");
+    }
+    if (!isObject(parsed)) throw serializationException("The request body must be a JSON object.");
+    return parsed;
 }
 
 /** Splits `Prefix.Operation` from the X-Amz-Target header. */
 export function splitTarget(target: string): { prefix: string; operation: string } {
-  const dot = target.lastIndexOf(".");
-  if (dot < 0) return { prefix: target, operation: "" };
-  return { prefix: target.slice(0, dot), operation: target.slice(dot + 1) };
+    const dot = target.lastIndexOf(".");
+    if (dot < 0) return { prefix: target, operation: "" };
+    return { prefix: target.slice(0, dot), operation: target.slice(dot + 1) };
 }
 
 /** Writes a 200 JSON answer. */
 export function sendJson(res: ServerResponse, requestId: string, body: unknown): void {
-  const text = JSON.stringify(body ?? {});
-  res.writeHead(200, {
-    "content-type": JSON_CONTENT_TYPE,
-    "content-length": Buffer.byteLength(text),
-    "x-amzn-requestid": requestId,
-  });
-  res.end(text);
+    const text = JSON.stringify(body ?? {});
+    res.writeHead(200, {
+        "content-type": JSON_CONTENT_TYPE,
+        "content-length": Buffer.byteLength(text),
+        "x-amzn-requestid": requestId,
+    });
+    res.end(text);
 }
 
 /** Writes an AWS JSON error answer. */
 export function sendJsonError(res: ServerResponse, requestId: string, err: AwsError): void {
-  const text = JSON.stringify({ __type: err.code, message: err.message, ...err.extra });
-  res.writeHead(err.status, {
-    "content-type": JSON_CONTENT_TYPE,
-    "content-length": Buffer.byteLength(text),
-    "x-amzn-requestid": requestId,
-    "x-amzn-errortype": err.code,
-  });
-  res.end(text);
+    const text = JSON.stringify({ __type: err.code, message: err.message, ...err.extra });
+    res.writeHead(err.status, {
+        "content-type": JSON_CONTENT_TYPE,
+        "content-length": Buffer.byteLength(text),
+        "x-amzn-requestid": requestId,
+        "x-amzn-errortype": err.code,
+    });
+    res.end(text);
 }

@@ -9,36 +9,36 @@ import { splitOversized } from "../services/logs/store";
 import type { Timers } from "../timers";
 
 export class LogSink {
-  private stream: LogStream | undefined;
-  private buffer: Array<{ timestamp: number; message: string }> = [];
+    private stream: LogStream | undefined;
+    private buffer: Array<{ timestamp: number; message: string }> = [];
 
-  constructor(
-    private readonly store: LogStore,
-    private readonly groupName: string,
-    readonly streamName: string,
-    delayMs: number,
-    timers: Timers,
-  ) {
-    if (delayMs <= 0) this.open();
-    else timers.after(delayMs, () => this.open());
-  }
-
-  write(timestamp: number, message: string): void {
-    for (const part of splitOversized(message)) {
-      if (this.stream) this.stream.append(timestamp, part, Date.now());
-      else this.buffer.push({ timestamp, message: part });
+    constructor(
+        private readonly store: LogStore,
+        private readonly groupName: string,
+        readonly streamName: string,
+        delayMs: number,
+        timers: Timers,
+    ) {
+        if (delayMs <= 0) this.open();
+        else timers.after(delayMs, () => this.open());
     }
-  }
 
-  private open(): void {
-    const group = this.store.getGroup(this.groupName);
-    if (!group) {
-      this.buffer = [];
-      return;
+    write(timestamp: number, message: string): void {
+        for (const part of splitOversized(message)) {
+            if (this.stream) this.stream.append(timestamp, part, Date.now());
+            else this.buffer.push({ timestamp, message: part });
+        }
     }
-    this.stream = group.ensureStream(this.streamName, Date.now());
-    const now = Date.now();
-    for (const e of this.buffer) this.stream.append(e.timestamp, e.message, now);
-    this.buffer = [];
-  }
+
+    private open(): void {
+        const group = this.store.getGroup(this.groupName);
+        if (!group) {
+            this.buffer = [];
+            return;
+        }
+        this.stream = group.ensureStream(this.streamName, Date.now());
+        const now = Date.now();
+        for (const e of this.buffer) this.stream.append(e.timestamp, e.message, now);
+        this.buffer = [];
+    }
 }

@@ -13,42 +13,42 @@ import { readdirSync, readFileSync } from "node:fs";
 export const MARKER_VARIABLE = "ECS_CONTAINER_METADATA_URI_V4";
 
 interface ProcInfo {
-  pid: number;
-  ppid: number;
+    pid: number;
+    ppid: number;
 }
 
 function listProcesses(): ProcInfo[] {
-  let names: string[];
-  try {
-    names = readdirSync("/proc");
-  } catch {
-    return [];
-  }
-  const out: ProcInfo[] = [];
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
+    let names: string[];
     try {
-      const stat = readFileSync(`/proc/${name}/stat`, "utf8");
-      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-      out.push({ pid: Number(name), ppid: Number(fields[1]) });
+        names = readdirSync("/proc");
     } catch {
-      // gone meanwhile
+        return [];
     }
-  }
-  return out;
+    const out: ProcInfo[] = [];
+    for (const name of names) {
+        if (!/^\d+$/.test(name)) continue;
+        try {
+            const stat = readFileSync(`/proc/${name}/stat`, "utf8");
+            const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+            out.push({ pid: Number(name), ppid: Number(fields[1]) });
+        } catch {
+            // gone meanwhile
+        }
+    }
+    return out;
 }
 
 function markerOf(pid: number): string | undefined {
-  try {
-    const env = readFileSync(`/proc/${pid}/environ`, "utf8");
-    const key = `${MARKER_VARIABLE}=`;
-    const at = env.indexOf(key);
-    if (at < 0) return undefined;
-    const end = env.indexOf("\0", at);
-    return env.slice(at + key.length, end < 0 ? undefined : end);
-  } catch {
-    return undefined;
-  }
+    try {
+        const env = readFileSync(`/proc/${pid}/environ`, "utf8");
+        const key = `${MARKER_VARIABLE}=`;
+        const at = env.indexOf(key);
+        if (at < 0) return undefined;
+        const end = env.indexOf("\0", at);
+        return env.slice(at + key.length, end < 0 ? undefined : end);
+    } catch {
+        return undefined;
+    }
 }
 
 /**
@@ -57,41 +57,41 @@ function markerOf(pid: number): string | undefined {
  * Never includes this process.
  */
 export function findContainerProcesses(roots: number[], markers: ReadonlySet<string>): number[] {
-  const procs = listProcesses();
-  if (procs.length === 0) return [];
-  const found = new Set<number>();
-  const children = new Map<number, number[]>();
-  for (const p of procs) {
-    const list = children.get(p.ppid) ?? [];
-    list.push(p.pid);
-    children.set(p.ppid, list);
-  }
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const pid = stack.pop() as number;
-    for (const child of children.get(pid) ?? []) {
-      if (!found.has(child)) {
-        found.add(child);
-        stack.push(child);
-      }
-    }
-  }
-  if (markers.size > 0) {
+    const procs = listProcesses();
+    if (procs.length === 0) return [];
+    const found = new Set<number>();
+    const children = new Map<number, number[]>();
     for (const p of procs) {
-      if (p.pid === process.pid || found.has(p.pid)) continue;
-      const marker = markerOf(p.pid);
-      if (marker !== undefined && markers.has(marker)) found.add(p.pid);
+        const list = children.get(p.ppid) ?? [];
+        list.push(p.pid);
+        children.set(p.ppid, list);
     }
-  }
-  found.delete(process.pid);
-  return [...found];
+    const stack = [...roots];
+    while (stack.length > 0) {
+        const pid = stack.pop() as number;
+        for (const child of children.get(pid) ?? []) {
+            if (!found.has(child)) {
+                found.add(child);
+                stack.push(child);
+            }
+        }
+    }
+    if (markers.size > 0) {
+        for (const p of procs) {
+            if (p.pid === process.pid || found.has(p.pid)) continue;
+            const marker = markerOf(p.pid);
+            if (marker !== undefined && markers.has(marker)) found.add(p.pid);
+        }
+    }
+    found.delete(process.pid);
+    return [...found];
 }
 
 /** Sends a signal, ignoring processes that are already gone. */
 export function signal(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(pid, sig);
-  } catch {
-    // already gone
-  }
+    try {
+        process.kill(pid, sig);
+    } catch {
+        // already gone
+    }
 }

@@ -98,7 +98,13 @@ export function makeClientCache(make: (region?: string) => AwsClients = makeClie
             // The endpoint variables are part of the key: a process (a test run, a benchmark) may
             // point the SDK at another endpoint later, and a client keeps the one it was made with.
             const env = process.env;
-            const key = [region || "<default>", env.AWS_ENDPOINT_URL, env.AWS_ENDPOINT_URL_ECS, env.AWS_ENDPOINT_URL_EC2, env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS].join("|");
+            const key = [
+                region || "<default>",
+                env.AWS_ENDPOINT_URL,
+                env.AWS_ENDPOINT_URL_ECS,
+                env.AWS_ENDPOINT_URL_EC2,
+                env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS,
+            ].join("|");
             let clients = byRegion[key];
             if (!clients) {
                 clients = make(region);

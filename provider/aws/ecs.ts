@@ -3,7 +3,15 @@
  * in, plain data out. The SDK module is loaded inside each function (closure serialization).
  * "Already gone" answers are mapped to values, not errors, where the caller needs to survive them.
  */
-import type { DescribeTasksCommandInput, ECSClient, Failure, ListTasksCommandInput, RegisterTaskDefinitionCommandInput, RunTaskCommandInput, Task } from "@aws-sdk/client-ecs";
+import type {
+    DescribeTasksCommandInput,
+    ECSClient,
+    Failure,
+    ListTasksCommandInput,
+    RegisterTaskDefinitionCommandInput,
+    RunTaskCommandInput,
+    Task,
+} from "@aws-sdk/client-ecs";
 import type { TaskDefinition } from "../types";
 import { errorCode, errorMessage } from "./errors";
 import { READ_ONLY_TASK_DEFINITION_FIELDS } from "../plan/constants";
@@ -103,10 +111,7 @@ export async function registerTaskDefinition(
  * DeregisterTaskDefinition of `arn` (an ARN or `family:revision`). Survives what is already gone:
  * `"already-inactive"` when ECS says the revision is inactive, `"not-found"` when it does not exist.
  */
-export async function deregisterTaskDefinition(
-    ecs: ECSClient,
-    arn: string,
-): Promise<"deregistered" | "already-inactive" | "not-found"> {
+export async function deregisterTaskDefinition(ecs: ECSClient, arn: string): Promise<"deregistered" | "already-inactive" | "not-found"> {
     const { DeregisterTaskDefinitionCommand } = sdk();
     try {
         await ecs.send(new DeregisterTaskDefinitionCommand({ taskDefinition: arn }));
@@ -182,7 +187,10 @@ export async function stopTask(
         if (code === "ClusterNotFoundException") return "cluster-not-found";
         const msg = errorMessage(err);
         // Messages the reference's `_stop_task` matches: "not find task", "referenced task was not found", "no registered tasks".
-        if ((code === "InvalidParameterException" || code === "ClientException") && /not find task|task was not found|no registered tasks|task not found/i.test(msg)) {
+        if (
+            (code === "InvalidParameterException" || code === "ClientException") &&
+            /not find task|task was not found|no registered tasks|task not found/i.test(msg)
+        ) {
             return "not-found";
         }
         throw err;

@@ -176,7 +176,10 @@ export function isConcurrentRevisionError(err: unknown): boolean {
  * carry more than 50 tags (`InvalidParameterException` "... exceeds the limit of 50"). */
 export function isTagLimitError(err: unknown): boolean {
     const code = errorCode(err);
-    return (code === "InvalidParameterException" || code === "ClientException") && /tags?\b.*(limit|exceed)|too many tags/i.test(errorMessage(err));
+    return (
+        (code === "InvalidParameterException" || code === "ClientException") &&
+        /tags?\b.*(limit|exceed)|too many tags/i.test(errorMessage(err))
+    );
 }
 
 /**
@@ -230,9 +233,7 @@ function advice(err: unknown, code: string | undefined, message: string, action:
     if (code === undefined) return "";
     if (code.startsWith("AccessDenied") || code === "UnauthorizedOperation") {
         const act = deniedAction(message) ?? action;
-        const passRole = /iam:PassRole/.test(message)
-            ? " The execution and task roles must be passable: grant iam:PassRole on them."
-            : "";
+        const passRole = /iam:PassRole/.test(message) ? " The execution and task roles must be passable: grant iam:PassRole on them." : "";
         return act
             ? `The credentials in use are not allowed to call ${act}: grant ${act} to the IAM principal the deployment runs as (and check SCPs and permission boundaries).${passRole}`
             : `The credentials in use lack an IAM permission for this call: grant it to the IAM principal the deployment runs as.${passRole}`;
@@ -286,7 +287,9 @@ export function describeAwsError(err: unknown, whatWeDid: string, action?: strin
     const code = errorCode(err);
     const message = errorMessage(err);
     const requestId = field(field(unwrap(err), "$metadata"), "requestId");
-    const retried = isRetryExhaustedError(err) ? ` (gave up after ${err.attempts} attempts over ${Math.round(err.elapsedMs / 1000)} s)` : "";
+    const retried = isRetryExhaustedError(err)
+        ? ` (gave up after ${err.attempts} attempts over ${Math.round(err.elapsedMs / 1000)} s)`
+        : "";
     let text = `${whatWeDid} failed${retried}: ${code ?? "Error"}${message ? `: ${message}` : ""}`;
     if (typeof requestId === "string") text += ` (request ID ${requestId})`;
     const tip = advice(err, code, message, action);

@@ -38,10 +38,13 @@ export function realClock(): Clock {
                     if (timer !== undefined) clearTimeout(timer);
                     resolve();
                 };
-                timer = setTimeout(() => {
-                    signal?.removeEventListener("abort", onAbort);
-                    resolve();
-                }, Math.max(0, ms));
+                timer = setTimeout(
+                    () => {
+                        signal?.removeEventListener("abort", onAbort);
+                        resolve();
+                    },
+                    Math.max(0, ms),
+                );
                 signal?.addEventListener("abort", onAbort, { once: true });
             }),
     };
@@ -104,7 +107,10 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, opts: Re
                     elapsed,
                 );
             }
-            const delay = Math.min(backoffDelay(attempt, base, max, () => opts.clock.random()), remaining);
+            const delay = Math.min(
+                backoffDelay(attempt, base, max, () => opts.clock.random()),
+                remaining,
+            );
             opts.onRetry?.(err, attempt, delay);
             await opts.clock.sleep(delay);
         }

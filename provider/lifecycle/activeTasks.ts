@@ -42,7 +42,9 @@ export function trackTask(task: ActiveTask): void {
         r.handlersInstalled = true;
         for (const signal of ["SIGINT", "SIGTERM"] as const) {
             process.once(signal, () => {
-                void stopAllTracked(`the Pulumi provider host received ${signal}`).finally(() => process.exit(signal === "SIGINT" ? 130 : 143));
+                void stopAllTracked(`the Pulumi provider host received ${signal}`).finally(() =>
+                    process.exit(signal === "SIGINT" ? 130 : 143),
+                );
             });
         }
     }

@@ -70,13 +70,16 @@ export async function runAttempts(
             const id = taskIdOf(attempt.task.taskArn ?? "");
             if (verdict.action === "RETRY" && attempt.number < max) {
                 const wait = backoffMs(strategy, attempt.number + 1);
-                say(`Attempt ${attempt.number} of ${max} (task ${id}) failed; ${verdict.why}: attempt ${attempt.number + 1} in ${wait / 1000}s.`);
+                say(
+                    `Attempt ${attempt.number} of ${max} (task ${id}) failed; ${verdict.why}: attempt ${attempt.number + 1} in ${wait / 1000}s.`,
+                );
                 await ports.clock.sleep(wait);
                 number = attempt.number + 1;
                 continue;
             }
             if (max > 1) {
-                const why = verdict.action === "RETRY" ? `no attempt is left (retryStrategy.attempts ${max})` : `not retried: ${verdict.why}`;
+                const why =
+                    verdict.action === "RETRY" ? `no attempt is left (retryStrategy.attempts ${max})` : `not retried: ${verdict.why}`;
                 say(`Attempt ${attempt.number} of ${max} (task ${id}) failed; ${why}.`);
             }
         }
@@ -156,7 +159,10 @@ export function refreshAttempts(records: AttemptRecord[], task: Task, containerN
 export function describeAttempts(records: AttemptRecord[]): string {
     return records
         .map((r) => {
-            const parts = [r.stopCode ? `stop code ${r.stopCode}` : "not stopped", r.stoppedReason ? `reason "${r.stoppedReason}"` : undefined];
+            const parts = [
+                r.stopCode ? `stop code ${r.stopCode}` : "not stopped",
+                r.stoppedReason ? `reason "${r.stoppedReason}"` : undefined,
+            ];
             parts.push(r.exitCode === null ? "no exit code" : `exit code ${r.exitCode}`);
             return `  ${r.attempt}. task ${r.taskArn}: ${parts.filter((p) => p !== undefined).join("; ")}`;
         })

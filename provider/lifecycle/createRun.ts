@@ -8,13 +8,7 @@ import { RECORDED_TASK_TAG, type UseIdentity } from "../plan/ownership";
 import { errorCode } from "../aws/errors";
 import type { RunPorts, LogReader } from "./ports";
 import { trackTask, untrackTask, stopReason } from "./activeTasks";
-import {
-    adviceForRunFailure,
-    containerOf,
-    describeStop,
-    failedToStart,
-    isRetryableRunFailure,
-} from "./taskStatus";
+import { adviceForRunFailure, containerOf, describeStop, failedToStart, isRetryableRunFailure } from "./taskStatus";
 import { hasLeftStartup, isStopped, isWatchTimeoutError, taskIdOf } from "../run/waiting";
 import { isoDate } from "../aws/ecs";
 import { attemptOfTags, attemptRequest } from "../plan/retryStrategy";
@@ -91,7 +85,12 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
         if (needsNetworkConfiguration(draft.taskDefinition, settings) && lookup) {
             subnets = await ports.findSubnets(lookup.vpcId);
         }
-        const plan = planRun(inputs, { region: ports.region, baseTaskDefinition: base, taskDefinitionArn: definition.taskDefinitionArn, subnets });
+        const plan = planRun(inputs, {
+            region: ports.region,
+            baseTaskDefinition: base,
+            taskDefinitionArn: definition.taskDefinitionArn,
+            subnets,
+        });
         const preparedTaskDefinition = plan.taskDefinition ?? base ?? null;
         const outcome = await runAttempts(settings.retryStrategy, plan.containerName, ports, say, (attempt) =>
             runAndWatch(plan, settings, preparedTaskDefinition, definition, attempt.ports, attempt.say, name, attempt),
@@ -104,12 +103,14 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
         // revision with it when no other resource uses it.
         if (definition.use) {
             const { taskDefinitionArn, use } = definition;
-            await ports.releaseTaskDefinitionUse(taskDefinitionArn, use, { deregister: settings.autoDeregisterTaskDefinition }).catch((cleanup: unknown) =>
-                say(
-                    `Could not release task definition ${taskDefinitionArn} (${errorMessage(cleanup)}): the next \`pulumi up\` of this resource removes its use; ` +
-                        `or remove the tag ${use} and deregister the revision by hand.`,
-                ),
-            );
+            await ports
+                .releaseTaskDefinitionUse(taskDefinitionArn, use, { deregister: settings.autoDeregisterTaskDefinition })
+                .catch((cleanup: unknown) =>
+                    say(
+                        `Could not release task definition ${taskDefinitionArn} (${errorMessage(cleanup)}): the next \`pulumi up\` of this resource removes its use; ` +
+                            `or remove the tag ${use} and deregister the revision by hand.`,
+                    ),
+                );
         }
         throw err;
     }
@@ -155,7 +156,8 @@ async function runAndWatch(
                     orphan.taskArn!,
                     stopReason(name, "an interrupted run of other inputs left it running"),
                 );
-                if (outcome === "stopped") say(`Stopped task ${orphan.taskArn}, left running by an interrupted run of this resource with other inputs.`);
+                if (outcome === "stopped")
+                    say(`Stopped task ${orphan.taskArn}, left running by an interrupted run of this resource with other inputs.`);
             }
         }
         if (task) {
@@ -188,7 +190,9 @@ async function runAndWatch(
 
     try {
         const logs = logLocation(preparedTaskDefinition, plan.containerName, taskArn);
-        const reader = logs ? ports.openLogStream(logs.group, logs.stream, settings.streamOutput ? attempt.relay : () => undefined) : undefined;
+        const reader = logs
+            ? ports.openLogStream(logs.group, logs.stream, settings.streamOutput ? attempt.relay : () => undefined)
+            : undefined;
         if (settings.streamOutput && !logs) {
             say(`Output cannot be streamed: container ${plan.containerName} has no awslogs configuration with a stream prefix.`);
         }
@@ -229,7 +233,9 @@ async function runAndWatch(
                 untrackTask(taskArn);
                 const advice = startFailureAdvice(task, {
                     executionRoleArn: settings.executionRoleArn ?? preparedTaskDefinition?.executionRoleArn,
-                    hasSecrets: (preparedTaskDefinition?.containerDefinitions ?? []).some((c) => Array.isArray(c.secrets) && c.secrets.length > 0),
+                    hasSecrets: (preparedTaskDefinition?.containerDefinitions ?? []).some(
+                        (c) => Array.isArray(c.secrets) && c.secrets.length > 0,
+                    ),
                 });
                 throw runFailed(`Task ${taskArn} failed to start: ${describeStop(task)}.${advice === null ? "" : ` ${advice}`}`);
             }
@@ -277,7 +283,12 @@ async function runAndWatch(
 
 /** Waits for STOPPED (the `stopped` wait); when streaming, reads the log in between. The streaming
  * loop's sleep is cut short when the task stops, so completion is not delayed by it. */
-async function streamUntilStopped(stopped: Promise<Task>, settings: RunSettings, reader: LogReader | undefined, ports: RunPorts): Promise<Task> {
+async function streamUntilStopped(
+    stopped: Promise<Task>,
+    settings: RunSettings,
+    reader: LogReader | undefined,
+    ports: RunPorts,
+): Promise<Task> {
     if (!reader || !settings.streamOutput) return stopped;
     const done = new AbortController();
     const streaming = (async () => {
@@ -322,11 +333,15 @@ async function startTask(
             say(`Started task ${tasks[0].taskArn}.`);
             return { task: tasks[0], sent };
         }
-        const reasons = failures.map((f) => `${f.reason ?? "unknown"}${f.detail ? ` (${f.detail})` : ""}`).join("; ") || "no task and no failure returned";
+        const reasons =
+            failures.map((f) => `${f.reason ?? "unknown"}${f.detail ? ` (${f.detail})` : ""}`).join("; ") ||
+            "no task and no failure returned";
         const retryable = failures.length > 0 && failures.every(isRetryableRunFailure);
         if (!retryable) {
             const advice = failures.map((f) => adviceForRunFailure(f.reason ?? "")).join("; ");
-            throw runFailed(`RunTask started no task in cluster ${cluster ?? "default"}: ${reasons}. What to do: ${advice || "check the request"}.`);
+            throw runFailed(
+                `RunTask started no task in cluster ${cluster ?? "default"}: ${reasons}. What to do: ${advice || "check the request"}.`,
+            );
         }
         // AWS's failures are not always reliable: a task may have started anyway.
         if (startedBy) {
@@ -360,7 +375,10 @@ async function startTask(
 
 /** A task of this resource, with the same run-defining inputs, that is still going; and the
  * ARNs of every task of this resource still going (those a new RunTask attempt did not start). */
-async function findRunningTask(request: Record<string, unknown>, ports: RunPorts): Promise<{ task?: Task; runningArns: string[]; orphans: Task[] }> {
+async function findRunningTask(
+    request: Record<string, unknown>,
+    ports: RunPorts,
+): Promise<{ task?: Task; runningArns: string[]; orphans: Task[] }> {
     const startedBy = typeof request.startedBy === "string" ? request.startedBy : undefined;
     if (!startedBy) return { runningArns: [], orphans: [] };
     const cluster = typeof request.cluster === "string" ? request.cluster : undefined;
@@ -459,7 +477,10 @@ function checkContainerPresent(plan: PlannedRun, inputs: CheckedInputs): void {
     if (!container?.image) {
         throw runFailed(
             `\`containerName\` ${plan.containerName} is not a container of task definition ${inputs.taskDefinitionArn} and no \`image\` was given to add it: ` +
-                `use one of its containers (${(plan.taskDefinition.containerDefinitions ?? []).filter((c) => c !== container).map((c) => c.name).join(", ")}) or give \`image\`.`,
+                `use one of its containers (${(plan.taskDefinition.containerDefinitions ?? [])
+                    .filter((c) => c !== container)
+                    .map((c) => c.name)
+                    .join(", ")}) or give \`image\`.`,
         );
     }
 }

@@ -25,7 +25,9 @@ export async function deleteRun(state: TaskRunOutputs, ports: RunPorts): Promise
     const autoDeregister = state.autoDeregisterTaskDefinition ?? true;
     if (!state.taskDefinitionRegistered || !state.taskDefinitionArn) return;
     if (state.taskDefinitionUse) {
-        const outcome = await ports.releaseTaskDefinitionUse(state.taskDefinitionArn, state.taskDefinitionUse, { deregister: autoDeregister });
+        const outcome = await ports.releaseTaskDefinitionUse(state.taskDefinitionArn, state.taskDefinitionUse, {
+            deregister: autoDeregister,
+        });
         if (outcome === "still-used") say(`Kept task definition ${state.taskDefinitionArn}: another resource still uses it.`);
         return;
     }

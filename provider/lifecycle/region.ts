@@ -33,7 +33,13 @@ export function regionOfArn(arn: unknown): string | undefined {
  * cluster's ARN names (version 0), else the region its plan was made for. Undefined for a state
  * that names none (then the configured region applies).
  */
-export function regionOfState(state: { runRegion?: unknown; taskArn?: unknown; clusterArn?: unknown; taskDefinitionArn?: unknown; plan?: unknown }): string | undefined {
+export function regionOfState(state: {
+    runRegion?: unknown;
+    taskArn?: unknown;
+    clusterArn?: unknown;
+    taskDefinitionArn?: unknown;
+    plan?: unknown;
+}): string | undefined {
     if (typeof state.runRegion === "string" && state.runRegion) return state.runRegion;
     const fromArn = regionOfArn(state.taskArn) ?? regionOfArn(state.clusterArn) ?? regionOfArn(state.taskDefinitionArn);
     if (fromArn) return fromArn;

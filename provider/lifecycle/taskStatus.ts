@@ -43,7 +43,8 @@ export function isRetryableRunFailure(failure: Failure): boolean {
 export function adviceForRunFailure(reason: string): string {
     if (reason.startsWith("RESOURCE:")) return "the cluster lacks capacity: add container instances or capacity, or lower cpu/memory";
     if (reason === "AGENT") return "the ECS agent on the container instance is not connected: check the instance";
-    if (reason === "ATTRIBUTE") return "no container instance has the attributes the task definition requires: check `requiresAttributes` and placement constraints";
+    if (reason === "ATTRIBUTE")
+        return "no container instance has the attributes the task definition requires: check `requiresAttributes` and placement constraints";
     if (reason === "MISSING") return "ECS could not find a resource the request names: check the cluster and task definition";
     if (reason === "INACTIVE") return "the task definition is INACTIVE: register it again or remove `taskDefinitionArn`";
     return "see the ECS RunTask failures documentation";

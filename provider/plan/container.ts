@@ -9,10 +9,7 @@ import { isPlainObject } from "./json";
  * {@link ambiguousContainers}). Items that are not objects (values not known yet in preview) are
  * passed over.
  */
-export function selectContainer(
-    containers: readonly ContainerDefinition[],
-    name: string | undefined,
-): ContainerDefinition | undefined {
+export function selectContainer(containers: readonly ContainerDefinition[], name: string | undefined): ContainerDefinition | undefined {
     if (name !== undefined) return containers.find((c) => isPlainObject(c) && c.name === name);
     const known = containers.filter((c) => isPlainObject(c));
     return known.length === 1 ? known[0] : undefined;

@@ -65,14 +65,18 @@ function applyAll(
     original: Record<string, unknown> | undefined,
 ): { document: unknown; problem: CustomizationProblem | null } {
     if (!Array.isArray(ops)) {
-        return { document: original, problem: { index: -1, name: "SEQUENCE_NOT_AN_ARRAY", message: "`taskCustomizations` must be a list of RFC 6902 operations." } };
+        return {
+            document: original,
+            problem: { index: -1, name: "SEQUENCE_NOT_AN_ARRAY", message: "`taskCustomizations` must be a list of RFC 6902 operations." },
+        };
     }
     let document: unknown = deepClone(original);
     for (let index = 0; index < ops.length; index++) {
         const op = ops[index];
-        const formError = isPlainObject(op) && !RFC6902_OPS.includes(String(op.op))
-            ? { name: "OPERATION_OP_INVALID", message: `\`op\` must be one of ${RFC6902_OPS.join(", ")}` }
-            : validate([op as Operation]);
+        const formError =
+            isPlainObject(op) && !RFC6902_OPS.includes(String(op.op))
+                ? { name: "OPERATION_OP_INVALID", message: `\`op\` must be one of ${RFC6902_OPS.join(", ")}` }
+                : validate([op as Operation]);
         if (formError) return { document, problem: problem(index, op, formError.name, formError.message, "") };
         if (original === undefined) continue;
         const before = document;
@@ -108,7 +112,10 @@ function missingPathHint(op: unknown, document: unknown): string {
     if (!isPlainObject(op)) return "";
     for (const pointer of [op.from, op.path]) {
         if (typeof pointer !== "string" || pointer === "") continue;
-        const segments = pointer.split("/").slice(1).map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
+        const segments = pointer
+            .split("/")
+            .slice(1)
+            .map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
         let node: unknown = document;
         // An `add` may create the last segment; only its parent must exist.
         const creates = pointer === op.path && (op.op === "add" || op.op === "move" || op.op === "copy");

@@ -1,5 +1,13 @@
 /** What a change of inputs means for a run: run again (replace), update in place, or nothing. */
-import { PLACEHOLDER, type ContainerDefinition, type PlannedRun, type ResourceContext, type TaskDefinition, type TaskRunInputs, type TaskRunSpec } from "../types";
+import {
+    PLACEHOLDER,
+    type ContainerDefinition,
+    type PlannedRun,
+    type ResourceContext,
+    type TaskDefinition,
+    type TaskRunInputs,
+    type TaskRunSpec,
+} from "../types";
 import { ambiguousContainers } from "./container";
 import { INPUTS_HASH_TAG } from "./constants";
 import { planRun } from "./planRun";
@@ -113,10 +121,7 @@ function samePlannedRun(oldInputs: TaskRunInputs, newInputs: TaskRunInputs, regi
         planBefore.taskDefinition && planAfter.taskDefinition
             ? taskDefinitionsEqual(planBefore.taskDefinition, planAfter.taskDefinition)
             : jsonEqual(planBefore.taskDefinition, planAfter.taskDefinition);
-    return (
-        definitionsSame &&
-        jsonEqual(comparableRequest(planBefore), comparableRequest(planAfter))
-    );
+    return definitionsSame && jsonEqual(comparableRequest(planBefore), comparableRequest(planAfter));
 }
 
 /** A planned RunTask request without the run-identity fields, with list orders that do not matter
@@ -133,7 +138,11 @@ function comparableRequest(plan: PlannedRun): unknown {
     if (Array.isArray(copy.tags)) copy.tags = (copy.tags as { key?: string }[]).filter((t) => t.key !== INPUTS_HASH_TAG);
     if (Array.isArray(copy.capacityProviderStrategy)) {
         // AWS's defaults: weight 0, base 0.
-        copy.capacityProviderStrategy = (copy.capacityProviderStrategy as Record<string, unknown>[]).map((item) => ({ base: 0, weight: 0, ...item }));
+        copy.capacityProviderStrategy = (copy.capacityProviderStrategy as Record<string, unknown>[]).map((item) => ({
+            base: 0,
+            weight: 0,
+            ...item,
+        }));
     }
     const vpc = (copy.networkConfiguration as { awsvpcConfiguration?: Record<string, unknown> } | undefined)?.awsvpcConfiguration;
     if (vpc) {
@@ -154,7 +163,8 @@ function withoutRedundantContainerSizes(overrides: Record<string, unknown>, defi
         for (const key of ["cpu", "memory"] as const) {
             if (override[key] === undefined) continue;
             const taskLevel = containers.length === 1 ? definition[key] : undefined;
-            if (own?.[key] === override[key] || (taskLevel !== undefined && String(override[key]) === String(taskLevel))) delete override[key];
+            if (own?.[key] === override[key] || (taskLevel !== undefined && String(override[key]) === String(taskLevel)))
+                delete override[key];
         }
     }
 }
@@ -209,8 +219,7 @@ function sameDefinition(before: RunSettings, after: RunSettings): boolean {
     if (before.taskDefinition === undefined && after.taskDefinition === undefined) return true;
     const region = after.region ?? "<region>";
     try {
-        const prepare = (s: RunSettings) =>
-            prepareTaskDefinition(s.taskDefinition ?? {}, after, region, after.context).taskDefinition;
+        const prepare = (s: RunSettings) => prepareTaskDefinition(s.taskDefinition ?? {}, after, region, after.context).taskDefinition;
         return taskDefinitionsEqual(prepare(before), prepare(after));
     } catch {
         return jsonEqual(before.taskDefinition, after.taskDefinition);

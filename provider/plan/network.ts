@@ -74,9 +74,7 @@ export function networkConfiguration(settings: RunSettings, subnets: string[] | 
 /** The error when the VPC cannot be found (the reference's wording). Exported only for the tests. @internal */
 export function noVpcFoundMessage(vpcId?: string): string {
     const help =
-        vpcId === undefined
-            ? "Pass an explicit `vpcId` or configure a default VPC."
-            : "Check that the VPC exists in the current region.";
+        vpcId === undefined ? "Pass an explicit `vpcId` or configure a default VPC." : "Check that the VPC exists in the current region.";
     return `Failed to find ${vpcLabel(vpcId)}. Network configuration cannot be inferred. ${help}`;
 }
 

@@ -55,7 +55,8 @@ export function planFromSettings(settings: RunSettings, ctx: PlanContext): Plann
     let containerName: string;
     let needsRegistration: boolean;
     let runArn: string;
-    const inlineUnknown = settings.taskDefinitionArn === undefined && settings.taskDefinition !== undefined && !isPlainObject(settings.taskDefinition);
+    const inlineUnknown =
+        settings.taskDefinitionArn === undefined && settings.taskDefinition !== undefined && !isPlainObject(settings.taskDefinition);
     if (inlineUnknown) {
         // An inline definition Pulumi does not know yet (preview): it will be registered.
         taskDefinition = null;

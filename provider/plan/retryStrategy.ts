@@ -95,7 +95,8 @@ export function retryStrategyRule(v: unknown): string | null {
         return `\`retryStrategy\` must be an object, e.g. { attempts: 3 } or { attempts: 3, evaluateOnExit: [{ onStopCode: "SpotInterruption", action: "RETRY" }] }; got ${quote(v)}.`;
     }
     for (const key of Object.keys(v)) {
-        if (!STRATEGY_KEYS.includes(key)) return `\`retryStrategy.${key}\` is not a member of \`retryStrategy\`; valid: ${STRATEGY_KEYS.join(", ")}.`;
+        if (!STRATEGY_KEYS.includes(key))
+            return `\`retryStrategy.${key}\` is not a member of \`retryStrategy\`; valid: ${STRATEGY_KEYS.join(", ")}.`;
     }
     const { attempts, evaluateOnExit, backoffSeconds } = v;
     if (attempts !== undefined && attempts !== null && !isUnknown(attempts)) {
@@ -104,7 +105,12 @@ export function retryStrategyRule(v: unknown): string | null {
         }
     }
     if (backoffSeconds !== undefined && backoffSeconds !== null && !isUnknown(backoffSeconds)) {
-        if (typeof backoffSeconds !== "number" || !Number.isFinite(backoffSeconds) || backoffSeconds < 0 || backoffSeconds > MAX_BACKOFF_SECONDS) {
+        if (
+            typeof backoffSeconds !== "number" ||
+            !Number.isFinite(backoffSeconds) ||
+            backoffSeconds < 0 ||
+            backoffSeconds > MAX_BACKOFF_SECONDS
+        ) {
             return `\`retryStrategy.backoffSeconds\` must be a number of seconds from 0 to ${MAX_BACKOFF_SECONDS}; got ${quote(backoffSeconds)}.`;
         }
     }
@@ -124,7 +130,8 @@ export function retryStrategyRule(v: unknown): string | null {
 
 function ruleProblem(path: string, rule: unknown): string | null {
     if (isUnknown(rule)) return null;
-    if (!isPlainObject(rule)) return `\`${path}\` must be an object, e.g. { onStopCode: "SpotInterruption", action: "RETRY" }; got ${quote(rule)}.`;
+    if (!isPlainObject(rule))
+        return `\`${path}\` must be an object, e.g. { onStopCode: "SpotInterruption", action: "RETRY" }; got ${quote(rule)}.`;
     for (const key of Object.keys(rule)) {
         if (key !== "action" && !(CONDITIONS as readonly string[]).includes(key)) {
             return `\`${path}.${key}\` is not a member of a rule; valid: ${CONDITIONS.join(", ")}, action.`;
@@ -145,7 +152,8 @@ function ruleProblem(path: string, rule: unknown): string | null {
 
 function patternProblem(path: string, pattern: unknown, exitCode: boolean): string | null {
     if (typeof pattern !== "string" || pattern === "") return `\`${path}\` must be a non-empty pattern string; got ${quote(pattern)}.`;
-    if ([...pattern].length > MAX_PATTERN_LENGTH) return `\`${path}\` is ${[...pattern].length} characters; at most ${MAX_PATTERN_LENGTH} are allowed.`;
+    if ([...pattern].length > MAX_PATTERN_LENGTH)
+        return `\`${path}\` is ${[...pattern].length} characters; at most ${MAX_PATTERN_LENGTH} are allowed.`;
     if (pattern.slice(0, -1).includes("*")) {
         return `\`${path}\` ${quote(pattern)} has a \`*\` before its end; a pattern may only end with \`*\` (it then matches the start of the value).`;
     }

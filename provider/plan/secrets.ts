@@ -48,11 +48,13 @@ export function secretSource(valueFrom: string): "secretsmanager" | "ssm" | null
  * each naming a Secrets Manager secret or an SSM parameter. */
 export function secretsRule(v: unknown): string | null {
     const example = '{ DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" }';
-    if (!isPlainObject(v)) return `\`secrets\` must be an object of variable names to secret ARNs or parameter names, e.g. ${example}; got ${quote(v)}.`;
+    if (!isPlainObject(v))
+        return `\`secrets\` must be an object of variable names to secret ARNs or parameter names, e.g. ${example}; got ${quote(v)}.`;
     for (const [name, valueFrom] of Object.entries(v)) {
         if (name === "") return "`secrets` has a variable with an empty name; give every variable a name.";
         if (isUnknown(valueFrom)) continue;
-        if (typeof valueFrom !== "string") return `\`secrets.${name}\` must be a string (a secret ARN or parameter name); got ${quote(valueFrom)}.`;
+        if (typeof valueFrom !== "string")
+            return `\`secrets.${name}\` must be a string (a secret ARN or parameter name); got ${quote(valueFrom)}.`;
         if (secretSource(valueFrom) === null) {
             return (
                 `\`secrets.${name}\` ${quote(valueFrom)} names neither a Secrets Manager secret ` +

@@ -10,12 +10,7 @@ import type {
     TaskRunInputs,
     TaskRunSpec,
 } from "../types";
-import {
-    DEFAULT_ASSIGN_PUBLIC_IP,
-    DEFAULT_LAUNCH_TYPE,
-    DEFAULT_POLL_INTERVAL_SECONDS,
-    DEFAULT_START_TIMEOUT_SECONDS,
-} from "./constants";
+import { DEFAULT_ASSIGN_PUBLIC_IP, DEFAULT_LAUNCH_TYPE, DEFAULT_POLL_INTERVAL_SECONDS, DEFAULT_START_TIMEOUT_SECONDS } from "./constants";
 import { logsWithAwslogs, selectContainer } from "./container";
 import { parseCustomizations } from "./customizations";
 import { resolveRetryStrategy, type ResolvedRetryStrategy } from "./retryStrategy";

@@ -124,7 +124,8 @@ export function prepareTaskDefinition(
         if (taskMemory !== undefined) td.memory = String(taskMemory);
     }
 
-    if (settings.executionRoleArn !== undefined && options.executionRoleAsOverride !== true) td.executionRoleArn = settings.executionRoleArn;
+    if (settings.executionRoleArn !== undefined && options.executionRoleAsOverride !== true)
+        td.executionRoleArn = settings.executionRoleArn;
 
     const executionRole = settings.executionRoleArn ?? td.executionRoleArn;
     if (settings.configureCloudwatchLogs && !executionRole) throw new Error(EXECUTION_ROLE_REQUIRED_MESSAGE);

@@ -171,7 +171,9 @@ function checkFargateSizes(v: View): void {
         const fromDefinition = inline?.[key];
         if (fromDefinition !== undefined) {
             const value = parse(fromDefinition);
-            return value === undefined ? undefined : { value, property: "taskDefinition", label: `\`taskDefinition.${key}\` ${JSON.stringify(fromDefinition)}` };
+            return value === undefined
+                ? undefined
+                : { value, property: "taskDefinition", label: `\`taskDefinition.${key}\` ${JSON.stringify(fromDefinition)}` };
         }
         return inline === undefined ? undefined : { value: fallback, property: key, label: `the default \`${key}\` ${fallback}` };
     };
@@ -182,7 +184,10 @@ function checkFargateSizes(v: View): void {
     if (sizes === undefined) {
         v.add(cpu.property, `${cpu.label} is not a Fargate size; valid: ${FARGATE_CPUS.join(", ")}.`);
     } else if (memory !== undefined && !sizes.includes(memory.value)) {
-        v.add(memory.property, `${memory.label} is not valid with cpu ${cpu.value} on Fargate; valid for cpu ${cpu.value}: ${describeSizes(sizes)}.`);
+        v.add(
+            memory.property,
+            `${memory.label} is not valid with cpu ${cpu.value} on Fargate; valid for cpu ${cpu.value}: ${describeSizes(sizes)}.`,
+        );
     }
 }
 
@@ -322,9 +327,7 @@ function customizationProblem(ops: unknown[], request: Record<string, unknown>, 
     const problem = findCustomizationProblem(ops, request);
     if (problem === null || problem.name === "TEST_OPERATION_FAILED") return null;
     const op = ops[problem.index];
-    const intoNetwork =
-        isPlainObject(op) &&
-        [op.path, op.from].some((p) => typeof p === "string" && p.startsWith("/networkConfiguration"));
+    const intoNetwork = isPlainObject(op) && [op.path, op.from].some((p) => typeof p === "string" && p.startsWith("/networkConfiguration"));
     if (byArnUnknownNetwork && intoNetwork) return null;
     const why =
         intoNetwork && request.networkConfiguration === undefined

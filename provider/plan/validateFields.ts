@@ -58,7 +58,8 @@ export const FIELD_RULES: Record<keyof TaskRunSpec, FieldRule> = {
     autoDeregisterTaskDefinition: (v) => boolean("autoDeregisterTaskDefinition", v),
     waitForCompletion: (v) => boolean("waitForCompletion", v),
     failOnNonZeroExit: (v) => boolean("failOnNonZeroExit", v),
-    triggers: (v) => (Array.isArray(v) ? null : `\`triggers\` must be a list of values (any change to them runs the task again); got ${quote(v)}.`),
+    triggers: (v) =>
+        Array.isArray(v) ? null : `\`triggers\` must be a list of values (any change to them runs the task again); got ${quote(v)}.`,
     region: (v) => nonEmptyString("region", v),
     retryStrategy: retryStrategyRule,
 };
@@ -127,7 +128,11 @@ function taskDefinitionRule(v: unknown): string | null {
             return `${at(key)} ${quote(size)} is not a size ECS understands; give e.g. ${example}.`;
         }
     }
-    if (v.networkMode !== undefined && !isUnknown(v.networkMode) && !(typeof v.networkMode === "string" && NETWORK_MODES.includes(v.networkMode))) {
+    if (
+        v.networkMode !== undefined &&
+        !isUnknown(v.networkMode) &&
+        !(typeof v.networkMode === "string" && NETWORK_MODES.includes(v.networkMode))
+    ) {
         return `${at("networkMode")} ${quote(v.networkMode)} is not a network mode; valid: ${NETWORK_MODES.join(", ")}.`;
     }
     for (const key of ["executionRoleArn", "taskRoleArn"]) {
@@ -139,7 +144,8 @@ function taskDefinitionRule(v: unknown): string | null {
     }
     const containers = v.containerDefinitions;
     if (containers === undefined || isUnknown(containers)) return null;
-    if (!Array.isArray(containers)) return `${at("containerDefinitions")} must be a list of container definitions; got ${quote(containers)}.`;
+    if (!Array.isArray(containers))
+        return `${at("containerDefinitions")} must be a list of container definitions; got ${quote(containers)}.`;
     for (let i = 0; i < containers.length; i++) {
         const problem = containerRule(`taskDefinition.containerDefinitions[${i}]`, containers[i]);
         if (problem) return problem;
@@ -191,11 +197,13 @@ function tagsRule(v: unknown): string | null {
         const value = v[key] as string;
         if (key === "") return "`tags` has an empty key; AWS needs at least one character.";
         if (key === INPUTS_HASH_TAG) return `\`tags\` key \`${INPUTS_HASH_TAG}\` is set by this resource; use another key.`;
-        if (key.toLowerCase().startsWith(RESERVED_TAG_PREFIX)) return `\`tags\` key ${quote(key)} starts with \`aws:\`, which AWS reserves; use another key.`;
+        if (key.toLowerCase().startsWith(RESERVED_TAG_PREFIX))
+            return `\`tags\` key ${quote(key)} starts with \`aws:\`, which AWS reserves; use another key.`;
         if (!isUnknown(value) && value.toLowerCase().startsWith(RESERVED_TAG_PREFIX)) {
             return `\`tags.${key}\` value ${quote(value)} starts with \`aws:\`, which AWS reserves; use another value.`;
         }
-        if ([...key].length > MAX_TAG_KEY_LENGTH) return `\`tags\` key ${quote(key, 40)} is ${[...key].length} characters; AWS allows ${MAX_TAG_KEY_LENGTH}.`;
+        if ([...key].length > MAX_TAG_KEY_LENGTH)
+            return `\`tags\` key ${quote(key, 40)} is ${[...key].length} characters; AWS allows ${MAX_TAG_KEY_LENGTH}.`;
         if ([...value].length > MAX_TAG_VALUE_LENGTH) {
             return `\`tags.${key}\` value is ${[...value].length} characters; AWS allows ${MAX_TAG_VALUE_LENGTH}.`;
         }
@@ -205,7 +213,8 @@ function tagsRule(v: unknown): string | null {
 
 function capacityProviderStrategyRule(v: unknown): string | null {
     const example = 'e.g. [{ "capacityProvider": "FARGATE_SPOT", "weight": 1 }]';
-    if (!Array.isArray(v)) return `\`capacityProviderStrategy\` must be a list of { capacityProvider, weight, base }, ${example}; got ${quote(v)}.`;
+    if (!Array.isArray(v))
+        return `\`capacityProviderStrategy\` must be a list of { capacityProvider, weight, base }, ${example}; got ${quote(v)}.`;
     for (let i = 0; i < v.length; i++) {
         const item: unknown = v[i];
         const at = `\`capacityProviderStrategy[${i}]`;
@@ -216,7 +225,10 @@ function capacityProviderStrategyRule(v: unknown): string | null {
         if (!(typeof item.capacityProvider === "string" && item.capacityProvider !== "")) {
             return `${at}.capacityProvider\` must be a non-empty string; got ${quote(item.capacityProvider)}.`;
         }
-        for (const [key, max] of [["weight", MAX_CAPACITY_PROVIDER_WEIGHT], ["base", MAX_CAPACITY_PROVIDER_BASE]] as const) {
+        for (const [key, max] of [
+            ["weight", MAX_CAPACITY_PROVIDER_WEIGHT],
+            ["base", MAX_CAPACITY_PROVIDER_BASE],
+        ] as const) {
             const n = item[key];
             if (n === undefined || isUnknown(n)) continue;
             if (!(typeof n === "number" && Number.isInteger(n) && n >= 0 && n <= max)) {
@@ -226,21 +238,28 @@ function capacityProviderStrategyRule(v: unknown): string | null {
     }
     const placesTasks =
         v.length === 0 ||
-        v.some((item: unknown) => isUnknown(item) || (isPlainObject(item) && (isUnknown(item.weight) || (typeof item.weight === "number" && item.weight > 0))));
+        v.some(
+            (item: unknown) =>
+                isUnknown(item) ||
+                (isPlainObject(item) && (isUnknown(item.weight) || (typeof item.weight === "number" && item.weight > 0))),
+        );
     return placesTasks
         ? null
         : "`capacityProviderStrategy` needs a capacity provider with a `weight` above 0 (providers of weight 0, the default, place no tasks).";
 }
 
 function networkConfigurationRule(v: unknown): string | null {
-    if (!isPlainObject(v)) return `\`networkConfiguration\` must be an object { subnets, securityGroups, assignPublicIp }; got ${quote(v)}.`;
+    if (!isPlainObject(v))
+        return `\`networkConfiguration\` must be an object { subnets, securityGroups, assignPublicIp }; got ${quote(v)}.`;
     const extra = Object.keys(v).filter((k) => !["subnets", "securityGroups", "assignPublicIp"].includes(k));
-    if (extra.length > 0) return `\`networkConfiguration\` has unknown key(s) ${extra.join(", ")}; valid: subnets, securityGroups, assignPublicIp.`;
+    if (extra.length > 0)
+        return `\`networkConfiguration\` has unknown key(s) ${extra.join(", ")}; valid: subnets, securityGroups, assignPublicIp.`;
     const { subnets, securityGroups, assignPublicIp } = v;
     if (subnets !== undefined && subnets !== null && !isUnknown(subnets)) {
         const problem = stringList("networkConfiguration.subnets", subnets, 'e.g. ["subnet-0abc"]');
         if (problem) return problem;
-        if ((subnets as string[]).length === 0) return "`networkConfiguration.subnets` is empty; give at least one subnet, or leave it out to use the VPC's subnets.";
+        if ((subnets as string[]).length === 0)
+            return "`networkConfiguration.subnets` is empty; give at least one subnet, or leave it out to use the VPC's subnets.";
     }
     if (securityGroups !== undefined && securityGroups !== null && !isUnknown(securityGroups)) {
         const problem = stringList("networkConfiguration.securityGroups", securityGroups, 'e.g. ["sg-0abc"]');

@@ -34,7 +34,14 @@ import { getProcessLogHub, HubLogReader, LogHub } from "./logHub";
 import { logLimits } from "./logLimits";
 import { LogStreamer } from "./logStream";
 import type { UseIdentity } from "../plan/ownership";
-import { type AcquiredTaskDefinition, acquireTaskDefinition, recordUse, releaseUse, type RegistrationDeps, type ReleaseOutcome } from "./registration";
+import {
+    type AcquiredTaskDefinition,
+    acquireTaskDefinition,
+    recordUse,
+    releaseUse,
+    type RegistrationDeps,
+    type ReleaseOutcome,
+} from "./registration";
 import type { TaskWaiter, WaitOptions } from "./waiting";
 
 /** Options of {@link makeAwsRunServices}. */
@@ -73,7 +80,11 @@ export interface AwsRunServices {
     /** DescribeTaskDefinition; null when it does not exist. */
     describeTaskDefinition(id: string): Promise<TaskDefinition | null>;
     /** The revision to run for a prepared definition, with this create's use tag on it (see `registration.ts`). */
-    acquireTaskDefinition(prepared: TaskDefinition, identity: UseIdentity, options: { deregisterUnused: boolean }): Promise<AcquiredTaskDefinition>;
+    acquireTaskDefinition(
+        prepared: TaskDefinition,
+        identity: UseIdentity,
+        options: { deregisterUnused: boolean },
+    ): Promise<AcquiredTaskDefinition>;
     /** Marks a use as recorded (the create returned). */
     recordTaskDefinitionUse(arn: string, use: string): Promise<void>;
     /** Removes a use; deregisters the revision when it was the last (and `deregister` is true). */
@@ -112,7 +123,9 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
             clock,
             isRetryable,
             onRetry: (err, attempt, delayMs) =>
-                log?.(`${what}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}; attempt ${attempt + 1} in ${delayMs} ms.`),
+                log?.(
+                    `${what}: ${err instanceof Error ? `${err.name}: ${err.message}` : String(err)}; attempt ${attempt + 1} in ${delayMs} ms.`,
+                ),
         });
 
     const registrationDeps = (): RegistrationDeps => ({
@@ -140,15 +153,17 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
 
         recordTaskDefinitionUse: (arn, use) => recordUse(registrationDeps(), arn, use, { deadlineMs }),
 
-        releaseTaskDefinitionUse: (arn, use, options) => releaseUse(registrationDeps(), arn, use, { deadlineMs, deregister: options.deregister }),
+        releaseTaskDefinitionUse: (arn, use, options) =>
+            releaseUse(registrationDeps(), arn, use, { deadlineMs, deregister: options.deregister }),
 
         deregisterTaskDefinition: (arn) => retry(`DeregisterTaskDefinition ${arn}`, () => deregisterTaskDefinition(clients().ecs, arn)),
 
         tagTask: (taskArn, tags) => retry(`TagResource ${taskArn}`, () => tagResource(clients().ecs, taskArn, tags)),
 
         findSubnets: (vpcId) =>
-            sharedLookup(`subnets|${opts.region ?? ""}|${vpcId ?? "<default>"}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_ENDPOINT_URL_EC2 ?? ""}`, () =>
-                retry(`Finding the subnets of ${vpcId ?? "the default VPC"}`, () => findVpcSubnets(clients().ec2, vpcId)),
+            sharedLookup(
+                `subnets|${opts.region ?? ""}|${vpcId ?? "<default>"}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_ENDPOINT_URL_EC2 ?? ""}`,
+                () => retry(`Finding the subnets of ${vpcId ?? "the default VPC"}`, () => findVpcSubnets(clients().ec2, vpcId)),
             ),
 
         runTask: (request) =>
@@ -181,17 +196,29 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
         openLogStream: (group, stream, onLine) => {
             if ((opts.logReading ?? (process.env.ECS_TASK_RUN_LOG_READER === "per-stream" ? "per-stream" : "shared")) === "per-stream") {
                 return new LogStreamer({
-                getLogEvents: (args) => getLogEvents(clients().logs, args),
+                    getLogEvents: (args) => getLogEvents(clients().logs, args),
+                    group,
+                    stream,
+                    onLine,
+                    onWarning: log,
+                    tailLines: opts.tailLines,
+                    clock,
+                });
+            }
+            ownHub ??=
+                opts.logHub ??
+                (opts.clients
+                    ? newLogHub(() => opts.clients as AwsClients, clock)
+                    : getProcessLogHub(() => newLogHub((r) => processClients(r), realClock())));
+            return new HubLogReader(ownHub, {
+                region: opts.region ?? "",
                 group,
                 stream,
                 onLine,
                 onWarning: log,
                 tailLines: opts.tailLines,
                 clock,
-                });
-            }
-            ownHub ??= opts.logHub ?? (opts.clients ? newLogHub(() => opts.clients as AwsClients, clock) : getProcessLogHub(() => newLogHub((r) => processClients(r), realClock())));
-            return new HubLogReader(ownHub, { region: opts.region ?? "", group, stream, onLine, onWarning: log, tailLines: opts.tailLines, clock });
+            });
         },
     };
 }

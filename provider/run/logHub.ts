@@ -334,7 +334,7 @@ export class LogHub {
         let newest: number | undefined;
         let throttles = 0;
         const maxPages = this.deps.maxPagesPerRead ?? 100;
-        for (let page = 0; page < maxPages && !s.closed; ) {
+        for (let page = 0; page < maxPages && !s.closed;) {
             if (page > 0 || throttles > 0) await this.getBudget.acquire();
             const sent = s.token;
             let answer: HubLogPage;
@@ -395,7 +395,7 @@ export class LogHub {
         let throttles = 0;
         let searchedTo: number | undefined;
         let complete = false;
-        for (let page = 0; page < maxPages; ) {
+        for (let page = 0; page < maxPages;) {
             if (page > 0 || throttles > 0) await this.filterBudget.acquire();
             let answer: FilteredLogEventsPage & { events: { ingestionTime?: number }[] };
             try {
@@ -552,7 +552,9 @@ export class HubLogReader {
      * @param opts.since - the epoch ms the task stopped (its `stoppedAt`); default: now.
      * @param opts.streamGraceMs - how long a stream not created yet may still appear; default 10000.
      */
-    async drain(opts: { quietMs?: number; deadlineMs?: number; pollIntervalMs?: number; since?: number; streamGraceMs?: number } = {}): Promise<void> {
+    async drain(
+        opts: { quietMs?: number; deadlineMs?: number; pollIntervalMs?: number; since?: number; streamGraceMs?: number } = {},
+    ): Promise<void> {
         const clock = this.opts.clock;
         const quiet = opts.quietMs ?? 1000;
         const interval = opts.pollIntervalMs ?? 500;

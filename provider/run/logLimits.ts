@@ -43,8 +43,20 @@ export function rememberLogLimitsConfig(config: { get(key: string): string | und
 export function logLimits(env: Record<string, string | undefined> = process.env): LogLimits {
     const config = ((globalThis as unknown as Record<string, unknown>)[CONFIG_KEY] ?? {}) as { get?: string; filter?: string };
     return {
-        getLogEventsPerSecond: pick(config.get, GET_LOG_EVENTS_CONFIG_KEY, env[GET_LOG_EVENTS_ENV], GET_LOG_EVENTS_ENV, DEFAULT_GET_LOG_EVENTS_PER_SECOND),
-        filterLogEventsPerSecond: pick(config.filter, FILTER_LOG_EVENTS_CONFIG_KEY, env[FILTER_LOG_EVENTS_ENV], FILTER_LOG_EVENTS_ENV, DEFAULT_FILTER_LOG_EVENTS_PER_SECOND),
+        getLogEventsPerSecond: pick(
+            config.get,
+            GET_LOG_EVENTS_CONFIG_KEY,
+            env[GET_LOG_EVENTS_ENV],
+            GET_LOG_EVENTS_ENV,
+            DEFAULT_GET_LOG_EVENTS_PER_SECOND,
+        ),
+        filterLogEventsPerSecond: pick(
+            config.filter,
+            FILTER_LOG_EVENTS_CONFIG_KEY,
+            env[FILTER_LOG_EVENTS_ENV],
+            FILTER_LOG_EVENTS_ENV,
+            DEFAULT_FILTER_LOG_EVENTS_PER_SECOND,
+        ),
     };
 }
 

@@ -132,7 +132,9 @@ export class LogStreamer {
      * @param opts.pollIntervalMs - the wait between two reads; default 500.
      * @param opts.since - the epoch ms the task stopped (its `stoppedAt`); default: now.
      */
-    async drain(opts: { quietMs?: number; deadlineMs?: number; pollIntervalMs?: number; since?: number; streamGraceMs?: number } = {}): Promise<void> {
+    async drain(
+        opts: { quietMs?: number; deadlineMs?: number; pollIntervalMs?: number; since?: number; streamGraceMs?: number } = {},
+    ): Promise<void> {
         const clock = this.deps.clock;
         const quiet = opts.quietMs ?? 1000;
         const interval = opts.pollIntervalMs ?? 500;
@@ -151,7 +153,8 @@ export class LogStreamer {
             else if (this.disabled) return;
             else if (!unsure && now - lastNew >= quiet) return;
             if (now >= end) return;
-            const wait = unsure || n > 0 ? Math.min(interval, end - now) : Math.min(interval, end - now, Math.max(1, lastNew + quiet - now));
+            const wait =
+                unsure || n > 0 ? Math.min(interval, end - now) : Math.min(interval, end - now, Math.max(1, lastNew + quiet - now));
             await clock.sleep(Math.max(1, wait));
         }
     }

@@ -116,7 +116,8 @@ function retrying(deps: RegistrationDeps, deadlineMs: number) {
             deadlineMs,
             clock: deps.clock,
             isRetryable: isRegistrationRetryable,
-            onRetry: (err, attempt, delayMs) => deps.log?.(`${describeAwsError(err, what, action)} Attempt ${attempt + 1} in ${delayMs} ms.`),
+            onRetry: (err, attempt, delayMs) =>
+                deps.log?.(`${describeAwsError(err, what, action)} Attempt ${attempt + 1} in ${delayMs} ms.`),
         });
 }
 
@@ -133,7 +134,9 @@ export async function acquireTaskDefinition(
     const family = prepared.family;
     if (!family) throw new Error("acquireTaskDefinition: the prepared task definition has no `family`");
     const retry = retrying(deps, opts.deadlineMs);
-    const latest = await retry(`DescribeTaskDefinition of family ${family}`, "ecs:DescribeTaskDefinition", () => deps.describeTaskDefinition(family));
+    const latest = await retry(`DescribeTaskDefinition of family ${family}`, "ecs:DescribeTaskDefinition", () =>
+        deps.describeTaskDefinition(family),
+    );
     const latestArn = latest?.taskDefinition.taskDefinitionArn;
     if (latest && typeof latestArn === "string" && isManaged(latest.tags) && isActive(latest.taskDefinition)) {
         const use = planUse(latest.tags, identity);
@@ -193,7 +196,12 @@ async function registerShared(
     }
 }
 
-async function registerOwn(deps: RegistrationDeps, retry: ReturnType<typeof retrying>, prepared: TaskDefinition, use: string): Promise<AcquiredTaskDefinition> {
+async function registerOwn(
+    deps: RegistrationDeps,
+    retry: ReturnType<typeof retrying>,
+    prepared: TaskDefinition,
+    use: string,
+): Promise<AcquiredTaskDefinition> {
     const family = String(prepared.family);
     const out = await retry(`RegisterTaskDefinition of family ${family}`, "ecs:RegisterTaskDefinition", () =>
         deps.registerTaskDefinition(prepared, { [MANAGED_TAG]: "true", [use]: USE_PENDING }),
@@ -253,7 +261,9 @@ async function deregisterIfUnused(deps: RegistrationDeps, retry: ReturnType<type
     const now = await retry(`DescribeTaskDefinition ${arn}`, "ecs:DescribeTaskDefinition", () => deps.describeTaskDefinition(arn));
     if (!now || !isActive(now.taskDefinition)) return "gone";
     if (!isManaged(now.tags) || Object.keys(usesOf(now.tags)).length > 0) return "still-used";
-    const outcome = await retry(`DeregisterTaskDefinition ${arn}`, "ecs:DeregisterTaskDefinition", () => deps.deregisterTaskDefinition(arn));
+    const outcome = await retry(`DeregisterTaskDefinition ${arn}`, "ecs:DeregisterTaskDefinition", () =>
+        deps.deregisterTaskDefinition(arn),
+    );
     if (outcome === "deregistered") deps.log?.(`Deregistered task definition ${arn}: no resource uses it any more.`);
     return outcome === "deregistered" ? "deregistered" : "gone";
 }

@@ -157,11 +157,24 @@ export class TaskWatcher implements TaskWaiter {
             }
             let entry = this.entries[key];
             if (!entry) {
-                entry = { group, cluster, arn: taskArn, waiters: [], addedAt: now, polls: 0, nextDueAt: now, lastSeenAt: undefined, lastTask: undefined };
+                entry = {
+                    group,
+                    cluster,
+                    arn: taskArn,
+                    waiters: [],
+                    addedAt: now,
+                    polls: 0,
+                    nextDueAt: now,
+                    lastSeenAt: undefined,
+                    lastTask: undefined,
+                };
                 entry.nextDueAt = now + this.delayAfter(entry, opts.pollIntervalMs);
                 this.entries[key] = entry;
             } else {
-                entry.nextDueAt = Math.min(entry.nextDueAt, now + Math.min(this.fastPolls()[0] ?? opts.pollIntervalMs, opts.pollIntervalMs));
+                entry.nextDueAt = Math.min(
+                    entry.nextDueAt,
+                    now + Math.min(this.fastPolls()[0] ?? opts.pollIntervalMs, opts.pollIntervalMs),
+                );
             }
             entry.waiters.push(waiter);
             this.start();
@@ -337,7 +350,9 @@ export class TaskWatcher implements TaskWaiter {
             const since = Math.max(entry.lastSeenAt ?? entry.addedAt, w.startedAt);
             const grace = w.opts.missingGraceMs ?? DEFAULT_MISSING_GRACE_MS;
             if (now - since >= grace) {
-                const reason = failure ? `${failure.reason ?? "unknown"}${failure.detail ? `: ${failure.detail}` : ""}` : "not in the answer";
+                const reason = failure
+                    ? `${failure.reason ?? "unknown"}${failure.detail ? `: ${failure.detail}` : ""}`
+                    : "not in the answer";
                 this.settle(key, w, taskMissingError(entry.cluster, entry.arn, reason, now - since));
             }
         }
@@ -353,7 +368,9 @@ export class TaskWatcher implements TaskWaiter {
         const state = (this.clusters[group] ??= { failures: 0, notBefore: now });
         if (!fatal) {
             state.failures++;
-            const delay = backoffDelay(state.failures, this.deps.retryBaseMs ?? 1000, this.deps.retryMaxMs ?? 20_000, () => this.deps.clock.random());
+            const delay = backoffDelay(state.failures, this.deps.retryBaseMs ?? 1000, this.deps.retryMaxMs ?? 20_000, () =>
+                this.deps.clock.random(),
+            );
             state.notBefore = Math.max(state.notBefore, now + Math.max(this.deps.minRoundGapMs ?? 200, delay));
             this.deps.log?.(
                 `DescribeTasks for ${arns.length} task(s) in cluster ${cluster} failed (${errorCode(err) ?? "Error"}); ` +
@@ -365,12 +382,25 @@ export class TaskWatcher implements TaskWaiter {
             if (!entry) continue;
             for (const w of [...entry.waiters]) {
                 if (fatal) {
-                    this.settle(key, w, watchFailedError(describeAwsError(err, `Watching task ${entry.arn} in cluster ${cluster}`, "ecs:DescribeTasks"), cluster, entry.arn, err));
+                    this.settle(
+                        key,
+                        w,
+                        watchFailedError(
+                            describeAwsError(err, `Watching task ${entry.arn} in cluster ${cluster}`, "ecs:DescribeTasks"),
+                            cluster,
+                            entry.arn,
+                            err,
+                        ),
+                    );
                     continue;
                 }
                 w.errorSince ??= now;
                 if (now - w.errorSince >= (w.opts.errorToleranceMs ?? DEFAULT_ERROR_TOLERANCE_MS)) {
-                    const msg = describeAwsError(err, `Watching task ${entry.arn} in cluster ${cluster} (every call failed for ${Math.round((now - w.errorSince) / 1000)} s)`, "ecs:DescribeTasks");
+                    const msg = describeAwsError(
+                        err,
+                        `Watching task ${entry.arn} in cluster ${cluster} (every call failed for ${Math.round((now - w.errorSince) / 1000)} s)`,
+                        "ecs:DescribeTasks",
+                    );
                     this.settle(key, w, watchFailedError(msg, cluster, entry.arn, err));
                 }
             }

@@ -221,7 +221,13 @@ export class Engine {
                     if (!old) {
                         report.steps[decl.name] = "create";
                         const created = await host.create(checked.inputs);
-                        this.state.set(decl.name, { name: decl.name, id: created.id, inputs: checked.inputs, outputs: created.properties, secretKeys });
+                        this.state.set(decl.name, {
+                            name: decl.name,
+                            id: created.id,
+                            inputs: checked.inputs,
+                            outputs: created.properties,
+                            secretKeys,
+                        });
                         report.created.push(decl.name);
                         return;
                     }
@@ -239,7 +245,13 @@ export class Engine {
                         const created = await host.create(checked.inputs);
                         if (!diff.deleteBeforeReplace) deletions.push(old);
                         if (old.name !== decl.name) this.state.delete(old.name);
-                        this.state.set(decl.name, { name: decl.name, id: created.id, inputs: checked.inputs, outputs: created.properties, secretKeys });
+                        this.state.set(decl.name, {
+                            name: decl.name,
+                            id: created.id,
+                            inputs: checked.inputs,
+                            outputs: created.properties,
+                            secretKeys,
+                        });
                         report.created.push(decl.name);
                     } else if (diff.changes === "DIFF_SOME" || diff.changes === "DIFF_UNKNOWN") {
                         report.steps[decl.name] = "update";
@@ -266,7 +278,8 @@ export class Engine {
                     } catch (error) {
                         report.errors[`${entry.name} (old)`] = error instanceof Error ? error.message : String(error);
                         // A failed delete keeps the old resource in the state (pending deletion).
-                        if (!this.state.has(entry.name)) this.state.set(`${entry.name} (pending delete)`, { ...entry, name: `${entry.name} (pending delete)` });
+                        if (!this.state.has(entry.name))
+                            this.state.set(`${entry.name} (pending delete)`, { ...entry, name: `${entry.name} (pending delete)` });
                     }
                 }),
             );
@@ -308,7 +321,13 @@ export class Engine {
                     const read = await host.read(entry.id, entry.outputs, entry.inputs);
                     report.steps[entry.name] = "read";
                     if (!read.id) this.state.delete(entry.name);
-                    else this.state.set(entry.name, { ...entry, id: read.id, outputs: read.properties, inputs: read.inputs ?? entry.inputs });
+                    else
+                        this.state.set(entry.name, {
+                            ...entry,
+                            id: read.id,
+                            outputs: read.properties,
+                            inputs: read.inputs ?? entry.inputs,
+                        });
                 } catch (error) {
                     report.errors[entry.name] = error instanceof Error ? error.message : String(error);
                 }

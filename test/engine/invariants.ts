@@ -15,11 +15,7 @@
  *     host's printed output;
  * (e) each live state's `runRegion` is the region its task is in.
  */
-import {
-    DescribeTaskDefinitionCommand,
-    ECSClient,
-    ListTaskDefinitionsCommand,
-} from "@aws-sdk/client-ecs";
+import { DescribeTaskDefinitionCommand, ECSClient, ListTaskDefinitionsCommand } from "@aws-sdk/client-ecs";
 import type { Engine, StateEntry } from "./engine";
 
 /** One broken invariant. */
@@ -150,7 +146,10 @@ export async function checkInvariants(engine: Engine, when: string): Promise<Vio
         if (used.has(revision.arn) || pendingFamilies.has(revision.family)) continue;
         const managed = revision.tags[MANAGED_TAG] === "true" ? " (managed)" : "";
         const uses = Object.keys(revision.tags).filter((k) => k.startsWith(USE_TAG_PREFIX));
-        add("b", `${revision.arn}${managed} is ACTIVE and no live state uses it${live.length === 0 ? " (every resource is destroyed)" : ""}; use tags: ${JSON.stringify(uses)}`);
+        add(
+            "b",
+            `${revision.arn}${managed} is ACTIVE and no live state uses it${live.length === 0 ? " (every resource is destroyed)" : ""}; use tags: ${JSON.stringify(uses)}`,
+        );
     }
 
     // (c) nothing left running; a state's running task runs; no shared task.
@@ -166,14 +165,23 @@ export async function checkInvariants(engine: Engine, when: string): Promise<Vio
             const owner = byTask.get(task.taskArn);
             if (owner && owner.outputs.waitForCompletion === false) continue;
             if (pendingFamilies.has(task.family)) continue;
-            add("c", `task ${task.taskArn} (${region}, family ${task.family}) is ${task.lastStatus} and ${owner ? `its state ${owner.name} waited for completion` : "no live state owns it"}`);
+            add(
+                "c",
+                `task ${task.taskArn} (${region}, family ${task.family}) is ${task.lastStatus} and ${owner ? `its state ${owner.name} waited for completion` : "no live state owns it"}`,
+            );
         }
     }
     for (const entry of live) {
         if (entry.outputs.waitForCompletion !== false) continue;
-        const task = engine.emulatorOfArn(entry.id)?.tasks().find((t) => t.taskArn === entry.id);
+        const task = engine
+            .emulatorOfArn(entry.id)
+            ?.tasks()
+            .find((t) => t.taskArn === entry.id);
         if (!task || task.desiredStatus !== "RUNNING") {
-            add("c", `${entry.name} (waitForCompletion false) has task ${entry.id}, which is ${task ? `${task.lastStatus}/${task.desiredStatus} (${task.stoppedReason ?? ""})` : "unknown"}`);
+            add(
+                "c",
+                `${entry.name} (waitForCompletion false) has task ${entry.id}, which is ${task ? `${task.lastStatus}/${task.desiredStatus} (${task.stoppedReason ?? ""})` : "unknown"}`,
+            );
         }
     }
 
@@ -189,16 +197,19 @@ export async function checkInvariants(engine: Engine, when: string): Promise<Vio
             for (const [key, value] of Object.entries(bag)) {
                 if (secretNames.has(key)) continue;
                 const text = JSON.stringify(value) ?? "";
-                for (const secret of secrets) if (text.includes(secret)) add("d", `${entry.name}'s ${where} ${key} shows the secret ${JSON.stringify(secret)}`);
+                for (const secret of secrets)
+                    if (text.includes(secret)) add("d", `${entry.name}'s ${where} ${key} shows the secret ${JSON.stringify(secret)}`);
             }
         }
-        for (const secret of secrets) if (engine.printed.includes(secret)) add("d", `the host printed the secret ${JSON.stringify(secret)} of ${entry.name}`);
+        for (const secret of secrets)
+            if (engine.printed.includes(secret)) add("d", `the host printed the secret ${JSON.stringify(secret)} of ${entry.name}`);
     }
 
     // (e) runRegion.
     for (const entry of live) {
         const taskRegion = entry.id.split(":")[3];
-        if (entry.outputs.runRegion !== taskRegion) add("e", `${entry.name}'s runRegion is ${JSON.stringify(entry.outputs.runRegion)}, its task ${entry.id} is in ${taskRegion}`);
+        if (entry.outputs.runRegion !== taskRegion)
+            add("e", `${entry.name}'s runRegion is ${JSON.stringify(entry.outputs.runRegion)}, its task ${entry.id} is in ${taskRegion}`);
     }
     const selected = selectedInvariants();
     return violations.filter((v) => selected.has(v.invariant));

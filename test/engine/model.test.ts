@@ -49,7 +49,8 @@ function writeReport(summary: Record<string, unknown>, wallSeconds: number): voi
     const page = fs.readFileSync(REPORT_PATH, "utf8");
     const begin = page.indexOf(BEGIN);
     const end = page.indexOf(END);
-    const next = begin >= 0 && end > begin ? page.slice(0, begin) + block + page.slice(end + END.length) : `${page.trimEnd()}\n\n${block}\n`;
+    const next =
+        begin >= 0 && end > begin ? page.slice(0, begin) + block + page.slice(end + END.length) : `${page.trimEnd()}\n\n${block}\n`;
     fs.writeFileSync(REPORT_PATH, next);
 }
 
@@ -71,7 +72,9 @@ const VARIANTS: Record<string, (slot: string) => { spec: Props; secretKeys?: str
     envPlain: (slot) => ({ spec: quick({ env: { TOKEN: `tok-${slot}-s3cr3t-env-0001` } }) }),
     envSecret: (slot) => ({ spec: quick({ env: { TOKEN: `tok-${slot}-s3cr3t-env-0001` } }), secretKeys: ["env"] }),
     customizationsJsonSecret: (slot) => ({
-        spec: quick({ taskCustomizations: JSON.stringify([{ op: "add", path: "/tags/-", value: { key: "t", value: `tok-${slot}-s3cr3t-json-002` } }]) }),
+        spec: quick({
+            taskCustomizations: JSON.stringify([{ op: "add", path: "/tags/-", value: { key: "t", value: `tok-${slot}-s3cr3t-json-002` } }]),
+        }),
         secretKeys: ["taskCustomizations"],
     }),
     customizationsNestedSecret: (slot) => ({
@@ -130,14 +133,24 @@ function programOf(model: Model, region: string | undefined = model.region): Pro
 }
 
 /** Runs an operation, counts it, checks the invariants and marks the model broken on a violation. */
-async function operate(model: Model, real: Real, label: string, op: () => Promise<StepReport | undefined>, extra: Violation[] = []): Promise<void> {
+async function operate(
+    model: Model,
+    real: Real,
+    label: string,
+    op: () => Promise<StepReport | undefined>,
+    extra: Violation[] = [],
+): Promise<void> {
     figures.steps += 1;
     const kind = label.split(" ")[0];
     figures.operations[kind] = (figures.operations[kind] ?? 0) + 1;
     const started = Date.now();
     const report = await op();
     if (report && Object.keys(report.errors).length > 0) figures.stepErrors += 1;
-    model.log.push(report ? `${label} → ${JSON.stringify(report.steps)}${Object.keys(report.errors).length ? ` errors ${Object.keys(report.errors).join(",")}` : ""}` : label);
+    model.log.push(
+        report
+            ? `${label} → ${JSON.stringify(report.steps)}${Object.keys(report.errors).length ? ` errors ${Object.keys(report.errors).join(",")}` : ""}`
+            : label,
+    );
     const violations = [...extra, ...(await checkInvariants(real.engine, label))];
     figures.millis[kind] = (figures.millis[kind] ?? 0) + Date.now() - started;
     if (violations.length > 0) {
@@ -146,7 +159,11 @@ async function operate(model: Model, real: Real, label: string, op: () => Promis
         if (!model.counted) figures.brokenSequences += 1;
         model.counted = true;
         for (const v of violations) figures.violations[v.invariant] = (figures.violations[v.invariant] ?? 0) + 1;
-        figures.firstBySequence.push({ invariant: violations[0].invariant, log: [...model.log], message: violations.map((v) => `(${v.invariant}) ${v.message}`).join("\n") });
+        figures.firstBySequence.push({
+            invariant: violations[0].invariant,
+            log: [...model.log],
+            message: violations.map((v) => `(${v.invariant}) ${v.message}`).join("\n"),
+        });
     }
 }
 
@@ -164,7 +181,10 @@ abstract class Base implements fc.AsyncCommand<Model, Real> {
 }
 
 class Edit extends Base {
-    constructor(readonly slot: string, readonly variant: string | undefined) {
+    constructor(
+        readonly slot: string,
+        readonly variant: string | undefined,
+    ) {
         super();
     }
     async run(model: Model): Promise<void> {
@@ -228,12 +248,19 @@ class Up extends Base {
         const before = engine.count("RunTask");
         const extra: Violation[] = [];
         const replace = this.replace ? [model.slots[this.replace].name] : [];
-        await operate(model, real, this.toString(), async () => {
-            const report = await engine.up(programOf(model), replace);
-            const sent = engine.count("RunTask") - before;
-            if (sent > runTaskBound(report)) extra.push({ invariant: "c", message: `${this.toString()}: ${sent} RunTask for ${runTaskBound(report)} creates` });
-            return report;
-        }, extra);
+        await operate(
+            model,
+            real,
+            this.toString(),
+            async () => {
+                const report = await engine.up(programOf(model), replace);
+                const sent = engine.count("RunTask") - before;
+                if (sent > runTaskBound(report))
+                    extra.push({ invariant: "c", message: `${this.toString()}: ${sent} RunTask for ${runTaskBound(report)} creates` });
+                return report;
+            },
+            extra,
+        );
     }
     toString(): string {
         return this.replace ? `up --replace ${this.replace}` : "up";
@@ -244,11 +271,18 @@ class Preview extends Base {
     async run(model: Model, real: Real): Promise<void> {
         const before = real.engine.mutations();
         const extra: Violation[] = [];
-        await operate(model, real, "preview", async () => {
-            const report = await real.engine.preview(programOf(model));
-            if (real.engine.mutations() !== before) extra.push({ invariant: "p", message: `preview sent ${real.engine.mutations() - before} mutating calls` });
-            return report;
-        }, extra);
+        await operate(
+            model,
+            real,
+            "preview",
+            async () => {
+                const report = await real.engine.preview(programOf(model));
+                if (real.engine.mutations() !== before)
+                    extra.push({ invariant: "p", message: `preview sent ${real.engine.mutations() - before} mutating calls` });
+                return report;
+            },
+            extra,
+        );
     }
     toString(): string {
         return "preview";
@@ -304,9 +338,13 @@ class Fault extends Base {
     async run(model: Model, real: Real): Promise<void> {
         const emulator = real.engine.emulator(model.region);
         if (!emulator) throw new Error(`no emulator for ${model.region}`);
-        if (this.kind === "runTaskDenied") emulator.faults.set({ failNext: { operation: "RunTask", code: "AccessDeniedException", message: "injected: not allowed" } });
+        if (this.kind === "runTaskDenied")
+            emulator.faults.set({ failNext: { operation: "RunTask", code: "AccessDeniedException", message: "injected: not allowed" } });
         if (this.kind === "capacity") emulator.faults.set({ runTaskFailures: { reason: "RESOURCE:MEMORY", count: 1 } });
-        if (this.kind === "registerFails") emulator.faults.set({ failNext: { operation: "RegisterTaskDefinition", code: "ClientException", message: "injected: refused" } });
+        if (this.kind === "registerFails")
+            emulator.faults.set({
+                failNext: { operation: "RegisterTaskDefinition", code: "ClientException", message: "injected: refused" },
+            });
         try {
             await operate(model, real, this.toString(), () => real.engine.up(programOf(model)));
         } finally {
@@ -320,7 +358,9 @@ class Fault extends Base {
 
 const slotArb = fc.constantFrom(...SLOTS);
 const commandArbs = [
-    fc.tuple(slotArb, fc.option(fc.constantFrom(...Object.keys(VARIANTS)), { freq: 5 })).map(([slot, variant]) => new Edit(slot, variant ?? undefined)),
+    fc
+        .tuple(slotArb, fc.option(fc.constantFrom(...Object.keys(VARIANTS)), { freq: 5 }))
+        .map(([slot, variant]) => new Edit(slot, variant ?? undefined)),
     fc.tuple(slotArb, fc.constantFrom(...Object.keys(VARIANTS))).map(([slot, variant]) => new Edit(slot, variant)),
     fc.constant(new Up(undefined)),
     fc.constant(new Up(undefined)),
@@ -356,7 +396,9 @@ describe("engine model: random sequences of edits and operations keep the invari
                 const model: Model = {
                     region: "us-east-1",
                     stack: "dev",
-                    slots: Object.fromEntries(SLOTS.map((s) => [s, { name: s, aliases: [], variant: s === "a" ? "quick" : undefined, renames: 0 }])),
+                    slots: Object.fromEntries(
+                        SLOTS.map((s) => [s, { name: s, aliases: [], variant: s === "a" ? "quick" : undefined, renames: 0 }]),
+                    ),
                     broken: false,
                     counted: false,
                     log: [],
@@ -386,6 +428,10 @@ describe("engine model: random sequences of edits and operations keep the invari
         console.log(`engine model figures: ${JSON.stringify(summary)}`);
         if (process.env.ENGINE_MODEL_REPORT) writeReport(summary, (Date.now() - started) / 1000);
         const shortest = [...byInvariant.values()].map((f) => `(${f.invariant}) shortest sequence:\n  ${f.log.join("\n  ")}\n${f.message}`);
-        assert.equal(figures.brokenSequences, 0, `${figures.brokenSequences} of ${figures.sequences} sequences broke an invariant\n${shortest.join("\n\n")}`);
+        assert.equal(
+            figures.brokenSequences,
+            0,
+            `${figures.brokenSequences} of ${figures.sequences} sequences broke an invariant\n${shortest.join("\n\n")}`,
+        );
     });
 });

@@ -35,20 +35,19 @@ export async function startRegionRouter(initial: Record<string, string>): Promis
         const target = region === undefined ? undefined : targets[region];
         forwarded[region ?? "?"] = (forwarded[region ?? "?"] ?? 0) + 1;
         if (target === undefined) {
-            const body = JSON.stringify({ __type: "UnrecognizedClientException", message: `no endpoint for region ${region ?? "(unsigned)"}` });
+            const body = JSON.stringify({
+                __type: "UnrecognizedClientException",
+                message: `no endpoint for region ${region ?? "(unsigned)"}`,
+            });
             res.writeHead(400, { "content-type": "application/x-amz-json-1.1", "content-length": Buffer.byteLength(body) });
             res.end(body);
             return;
         }
         const url = new URL(req.url ?? "/", target);
-        const upstream = http.request(
-            url,
-            { method: req.method, headers: { ...req.headers, host: url.host }, agent },
-            (answer) => {
-                res.writeHead(answer.statusCode ?? 502, answer.headers);
-                answer.pipe(res);
-            },
-        );
+        const upstream = http.request(url, { method: req.method, headers: { ...req.headers, host: url.host }, agent }, (answer) => {
+            res.writeHead(answer.statusCode ?? 502, answer.headers);
+            answer.pipe(res);
+        });
         upstream.on("error", (error) => {
             if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" });
             res.end(String(error));

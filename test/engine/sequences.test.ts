@@ -107,7 +107,11 @@ describe("engine sequences (issue 9 regressions)", function () {
         const killedTask = engine.emulators["us-east-1"].tasks().find((t) => t.family === "engine-dev-killed");
         assert.equal(killedTask?.lastStatus, "RUNNING", "the killed create's task still runs");
         await upHolds(program, "up after the kill");
-        assert.equal(engine.count("RunTask"), runTasks, `the next up attaches to the task the killed create started (${killedTask?.taskArn}); state: ${engine.state.get("killed")?.id}`);
+        assert.equal(
+            engine.count("RunTask"),
+            runTasks,
+            `the next up attaches to the task the killed create started (${killedTask?.taskArn}); state: ${engine.state.get("killed")?.id}`,
+        );
         await destroyHolds(program);
     });
 

@@ -63,7 +63,11 @@ describe("examples", function () {
             assert.ok(included.has(path.join(EXAMPLES, folder, "index.ts")), `tsconfig.json does not include examples/${folder}/index.ts`);
             const project = fs.readFileSync(path.join(EXAMPLES, folder, "Pulumi.yaml"), "utf8");
             assert.match(project, /^runtime:\s*\n\s+name: nodejs/m, `examples/${folder}/Pulumi.yaml`);
-            assert.match(project, /^main: index\.ts$/m, `examples/${folder}/Pulumi.yaml must set main (package.json's main is the library)`);
+            assert.match(
+                project,
+                /^main: index\.ts$/m,
+                `examples/${folder}/Pulumi.yaml must set main (package.json's main is the library)`,
+            );
         }
         assert.ok(included.has(path.join(REPO_ROOT, "index.ts")), "tsconfig.json does not include the root index.ts");
     });
@@ -74,7 +78,10 @@ describe("examples", function () {
         assert.match(project, /^main: index\.ts$/m);
         let exported: Record<string, unknown> = {};
         const resources = await captureResources(async () => {
-            exported = (await requireFresh(path.join(REPO_ROOT, "index.ts"), [path.join(EXAMPLES, "quickstart")])) as Record<string, unknown>;
+            exported = (await requireFresh(path.join(REPO_ROOT, "index.ts"), [path.join(EXAMPLES, "quickstart")])) as Record<
+                string,
+                unknown
+            >;
         });
         const run = onlyRun(resources, "hello");
         assert.equal(run.inputs.image, IMAGE);
@@ -174,7 +181,10 @@ describe("examples", function () {
     });
 
     it("secrets: a Secrets Manager secret and an SSM parameter, read by the execution role at start", async () => {
-        const resources = await runExample("secrets", { config: { "test-project:dbPassword": "hunter2" }, secretConfigKeys: ["test-project:dbPassword"] });
+        const resources = await runExample("secrets", {
+            config: { "test-project:dbPassword": "hunter2" },
+            secretConfigKeys: ["test-project:dbPassword"],
+        });
         const one = (type: string): CapturedResource => {
             const found = resources.filter((r) => r.type === type);
             assert.equal(found.length, 1, `one ${type}`);
@@ -194,7 +204,11 @@ describe("examples", function () {
         const policy = JSON.parse(String(readSecrets.inputs.policy)) as { Statement: { Action: string[]; Resource: string }[] };
         assert.deepEqual(
             policy.Statement.map((st) => [st.Action, st.Resource]),
-            [[["secretsmanager:GetSecretValue"], secretArn], [["ssm:GetParameters"], parameterArn], [["logs:CreateLogGroup"], "*"]],
+            [
+                [["secretsmanager:GetSecretValue"], secretArn],
+                [["ssm:GetParameters"], parameterArn],
+                [["logs:CreateLogGroup"], "*"],
+            ],
         );
         // The run names the secrets (a JSON key of the secret, the parameter); it holds no value.
         assert.deepEqual(run.inputs.secrets, { DB_PASSWORD: `${secretArn}:password::`, API_URL: parameterArn });
@@ -211,7 +225,10 @@ describe("examples", function () {
         const run = onlyRun(await runExample("sidecar"), "nightly-job");
         assert.equal(run.inputs.containerName, "app");
         const definition = run.inputs.taskDefinition as { containerDefinitions: { name: string }[] };
-        assert.deepEqual(definition.containerDefinitions.map((c) => c.name), ["log-router", "app"]);
+        assert.deepEqual(
+            definition.containerDefinitions.map((c) => c.name),
+            ["log-router", "app"],
+        );
         assert.deepEqual(run.inputs.command, ["npm", "run", "nightly"]);
         assert.deepEqual(validateInputs(run.inputs), [], "valid as `pulumi preview` checks it");
         const { containerName: _chosen, ...unchosen } = run.inputs;
@@ -226,7 +243,12 @@ describe("examples", function () {
         const run = onlyRun(await runExample("cluster-default"), "hello-cluster-default");
         assert.equal(run.inputs.launchType, "CLUSTER_DEFAULT");
         assert.equal(run.inputs.capacityProviderStrategy, undefined);
-        assert.deepEqual(run.inputs.taskDefinition, { networkMode: "awsvpc", requiresCompatibilities: ["FARGATE"], cpu: "256", memory: "512" });
+        assert.deepEqual(run.inputs.taskDefinition, {
+            networkMode: "awsvpc",
+            requiresCompatibilities: ["FARGATE"],
+            cpu: "256",
+            memory: "512",
+        });
         assert.deepEqual(validateInputs(run.inputs), [], "valid as `pulumi preview` checks it");
     });
 
@@ -250,7 +272,11 @@ describe("examples", function () {
                 }
             },
         });
-        assert.deepEqual([...new Set(calls)].sort(), ["aws:ec2/getSubnets:getSubnets", "aws:ec2/getVpc:getVpc", "aws:index/getRegion:getRegion"]);
+        assert.deepEqual([...new Set(calls)].sort(), [
+            "aws:ec2/getSubnets:getSubnets",
+            "aws:ec2/getVpc:getVpc",
+            "aws:index/getRegion:getRegion",
+        ]);
         const byType = (type: string): CapturedResource[] => resources.filter((r) => r.type === type);
         const one = (type: string): CapturedResource => {
             const found = byType(type);

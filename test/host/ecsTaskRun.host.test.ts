@@ -159,8 +159,14 @@ describe("EcsTaskRun in the real provider host, against the emulator", function 
             assert.equal(state.lastStatus, "STOPPED");
             assert.equal(state.taskDefinitionRegistered, true);
             const tail = state.logTail as string[];
-            assert.ok(tail.some((line) => line.includes("hello from ecs")), `logTail: ${JSON.stringify(tail)}`);
-            assert.ok(tail.some((line) => line.includes("line two")), `logTail: ${JSON.stringify(tail)}`);
+            assert.ok(
+                tail.some((line) => line.includes("hello from ecs")),
+                `logTail: ${JSON.stringify(tail)}`,
+            );
+            assert.ok(
+                tail.some((line) => line.includes("line two")),
+                `logTail: ${JSON.stringify(tail)}`,
+            );
             assert.equal(state.__provider, runs.hello.provider);
             await host.waitForOutput("hello from ecs", 5000);
             await host.waitForOutput("line two", 5000);
@@ -281,7 +287,10 @@ describe("EcsTaskRun in the real provider host, against the emulator", function 
         it("the streamed log lines in the deployment's output do not show the secret", async () => {
             assert.ok(created, "needs the run that Create made (Create failed above)");
             await host.waitForOutput("the password is", 5000);
-            const lines = host.output().split("\n").filter((line) => line.includes("the password is"));
+            const lines = host
+                .output()
+                .split("\n")
+                .filter((line) => line.includes("the password is"));
             assert.ok(!lines.join("\n").includes(SECRET), `streamed: ${JSON.stringify(lines)}`);
         });
 

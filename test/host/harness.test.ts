@@ -58,12 +58,18 @@ describe("harness: captureProvider", () => {
     });
 
     it("waits for resources whose inputs come from other resources, and records dependencies", async () => {
-        const resources = await captureResources(() => {
-            const first = new Echo("upstream", { greeting: "up" });
-            new Echo("downstream", { greeting: first.shout.apply((s) => `after ${s}`) }, { dependsOn: [first] });
-        }, {
-            newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, shout: String(args.inputs.greeting).toUpperCase() } }),
-        });
+        const resources = await captureResources(
+            () => {
+                const first = new Echo("upstream", { greeting: "up" });
+                new Echo("downstream", { greeting: first.shout.apply((s) => `after ${s}`) }, { dependsOn: [first] });
+            },
+            {
+                newResource: (args) => ({
+                    id: `${args.name}-id`,
+                    state: { ...args.inputs, shout: String(args.inputs.greeting).toUpperCase() },
+                }),
+            },
+        );
         const byName = Object.fromEntries(resources.map((r) => [r.name, r])) as Record<string, CapturedResource>;
         assert.equal(byName.downstream.inputs.greeting, "after UP");
         assert.ok(byName.downstream.dependencies.includes(byName.upstream.urn));
@@ -132,7 +138,8 @@ describe("harness: startProviderHost", function () {
         const { inputs } = await host.check({}, { ...echo.inputs, fail: "no capacity" });
         await assert.rejects(
             host.create(inputs),
-            (error: unknown) => error instanceof ProviderCallError && error.method === "Create" && error.message === "echo refused: no capacity",
+            (error: unknown) =>
+                error instanceof ProviderCallError && error.method === "Create" && error.message === "echo refused: no capacity",
         );
     });
 

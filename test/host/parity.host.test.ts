@@ -74,7 +74,11 @@ describe("EcsTaskRun with a sidecar and secrets in the real provider host, again
         const { inputs, failures } = await host.check({}, run.inputs);
         assert.deepEqual(failures, []);
         const plan = inputs.plan as { taskDefinition: { containerDefinitions: { name: string; secrets?: unknown }[] } };
-        assert.deepEqual(plan.taskDefinition.containerDefinitions[1].secrets, [{ name: "API_KEY", valueFrom: PARAMETER }], "preview shows the secret's reference");
+        assert.deepEqual(
+            plan.taskDefinition.containerDefinitions[1].secrets,
+            [{ name: "API_KEY", valueFrom: PARAMETER }],
+            "preview shows the secret's reference",
+        );
 
         const { properties } = await host.create(inputs);
         assert.equal(properties.exitCode, 0);

@@ -22,7 +22,10 @@ const RUN_TYPE = "pulumi-nodejs:dynamic/ecs-task-run:EcsTaskRun";
 /** `tsc --noEmit -p <config>` in the project; resolves to tsc's output, rejects with it. */
 async function typeCheck(project: ConsumerProject, config: string): Promise<void> {
     try {
-        await run(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", config], { cwd: project.dir, maxBuffer: 16 * 1024 * 1024 });
+        await run(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit", "-p", config], {
+            cwd: project.dir,
+            maxBuffer: 16 * 1024 * 1024,
+        });
     } catch (error) {
         const { stdout = "", stderr = "" } = error as { stdout?: string; stderr?: string };
         throw new Error(`tsc -p ${config} failed in ${project.dir}:\n${stdout}${stderr}`);
@@ -98,7 +101,11 @@ describe("the packed package, installed in a fresh project beside the newest @pu
 
         before(async () => {
             emulator = await startEmulator({ port: 0, stopTimeoutScale: 0.01 });
-            ecs = new ECSClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+            ecs = new ECSClient({
+                endpoint: emulator.url,
+                region: "us-east-1",
+                credentials: { accessKeyId: "test", secretAccessKey: "test" },
+            });
             host = await startProviderHost({
                 cwd: project.dir,
                 hostScript: project.hostScript,

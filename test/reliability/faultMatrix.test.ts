@@ -26,7 +26,14 @@ import { startedByFor } from "../../provider/plan/runIdentity";
 import { ecsTaskRunProvider as provider } from "../../provider/provider";
 import { getAwsTaskWatcher } from "../../provider/run/awsWatcher";
 import type { TaskRunInputs, TaskRunOutputs } from "../../provider/types";
-import { captureInChildProcess, captureProvider, REPO_ROOT, startProviderHost, type Props, type ProviderHost } from "../support/providerHost";
+import {
+    captureInChildProcess,
+    captureProvider,
+    REPO_ROOT,
+    startProviderHost,
+    type Props,
+    type ProviderHost,
+} from "../support/providerHost";
 import { type FaultKind, renderReport, type ScenarioFigures, totals } from "./figures";
 import { EXECUTION_ROLE, HOST_PROJECT, HOST_STACK, hostRuns, IMAGE } from "./hostPrograms";
 import { startRecordingProxy, type RecordingProxy } from "./recordingProxy";
@@ -55,12 +62,12 @@ const BUGS = {
         "yet; `read()` answers 0) for quiet and returns 1 s after the task stopped, before the stream exists. Fix: while the stream has " +
         "never been found, `drain()` keeps reading for a grace (e.g. 10 s), within its `deadlineMs`.",
     serializedWatcher:
-        "a provider serialized in a process where the provider has already watched a task fails in the host (\"Cannot convert " +
-        "undefined or null to object\"). The process's TaskWatcher lives directly on `globalThis[\"__ecsTaskRun.watcher\"]` " +
+        'a provider serialized in a process where the provider has already watched a task fails in the host ("Cannot convert ' +
+        'undefined or null to object"). The process\'s TaskWatcher lives directly on `globalThis["__ecsTaskRun.watcher"]` ' +
         "(provider/run/taskWatcher.ts, `getProcessTaskWatcher`); Pulumi's closure serialization takes every property of `global`, and " +
         "the methods of its prototype, for well-known globals, so the TaskWatcher class is serialized as " +
-        "`Object.getPrototypeOf(global[\"__ecsTaskRun.watcher\"]).constructor`, which the host does not have. Fix: keep the watcher " +
-        "in a plain holder, `globalThis[\"__ecsTaskRun.watcher\"] = { watcher }`, whose own properties hold no function.",
+        '`Object.getPrototypeOf(global["__ecsTaskRun.watcher"]).constructor`, which the host does not have. Fix: keep the watcher ' +
+        'in a plain holder, `globalThis["__ecsTaskRun.watcher"] = { watcher }`, whose own properties hold no function.',
     adoptWhileMissing:
         "a second task is started when RunTask reports a capacity failure but started the task, and DescribeTasks still answers " +
         "`MISSING` for it. `startTask` (provider/lifecycle/createRun.ts) finds the new task by `startedBy` with ListTasks but adopts it " +
@@ -94,7 +101,8 @@ async function eventually(condition: () => boolean, timeoutMs: number): Promise<
 /** The commit the suite ran on, and whether the code it ran differs from it; undefined outside a git checkout. */
 function codeVersion(): string | undefined {
     try {
-        const git = (...args: string[]): string => execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
+        const git = (...args: string[]): string =>
+            execFileSync("git", args, { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim();
         const commit = git("rev-parse", "--short", "HEAD");
         const changed = git("status", "--porcelain", "--", "provider", "emulator", "test/support", "test/reliability");
         return changed ? `commit ${commit}, with uncommitted changes to provider/, emulator/ or the tests` : `commit ${commit}`;
@@ -232,7 +240,10 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             // Relayed lines carry the resource's name as a prefix (`<name> | <line>`), like `docker compose`.
             const prefix = `${run.name} | `;
             const own = new RegExp(`^${run.name}-line-\\d+$`);
-            run.streamed = lines.filter((line) => line.startsWith(prefix)).map((line) => line.slice(prefix.length)).filter((line) => own.test(line));
+            run.streamed = lines
+                .filter((line) => line.startsWith(prefix))
+                .map((line) => line.slice(prefix.length))
+                .filter((line) => own.test(line));
         }
         return runs;
     }
@@ -243,7 +254,9 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
         const tail = new Set(run.outs?.logTail ?? []);
         const missing = expectedLines(run.name).filter((line) => !streamed.has(line) || (run.outs !== undefined && !tail.has(line)));
         const detail =
-            missing.length > 0 ? `${run.name}: ${missing.length} lost (${streamed.size} streamed, ${tail.size} in logTail), e.g. ${missing[0]}` : "";
+            missing.length > 0
+                ? `${run.name}: ${missing.length} lost (${streamed.size} streamed, ${tail.size} in logTail), e.g. ${missing[0]}`
+                : "";
         return { lost: missing.length, duplicated: run.streamed.length - streamed.size, detail };
     }
 
@@ -253,7 +266,8 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
 
     /** Waits (bounded) for the tasks of these resources to be STOPPED, then counts those that are not, plus live task processes. */
     async function leftRunning(startedBys: string[], waitMs = 5000): Promise<{ count: number; detail: string }> {
-        const notStopped = (): TaskSummary[] => emulator.tasks().filter((t) => startedBys.includes(t.startedBy ?? "") && t.lastStatus !== "STOPPED");
+        const notStopped = (): TaskSummary[] =>
+            emulator.tasks().filter((t) => startedBys.includes(t.startedBy ?? "") && t.lastStatus !== "STOPPED");
         await eventually(() => notStopped().length === 0 && emulator.livePids().length === 0, waitMs);
         const left = notStopped();
         const pids = emulator.livePids();
@@ -273,7 +287,10 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
         };
         add("throttled", journal.filter((e) => e.errorCode === "ThrottlingException" || e.errorCode === "RequestLimitExceeded").length);
         add("capacityFailure", answers.filter((a) => a.runTask && a.runTask.tasks === 0 && a.runTask.failureReasons.length > 0).length);
-        add("missing", answers.reduce((n, a) => n + (a.missing ?? 0), 0));
+        add(
+            "missing",
+            answers.reduce((n, a) => n + (a.missing ?? 0), 0),
+        );
         add("logStreamNotYet", journal.filter((e) => e.operation === "GetLogEvents" && e.errorCode === "ResourceNotFoundException").length);
         if (injectedErrorCode) add("injectedError", journal.filter((e) => e.errorCode === injectedErrorCode).length);
         return out;
@@ -326,7 +343,9 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
         resetEndpoint(opts.faults);
         const started = Date.now();
         const names = Array.from({ length: CONCURRENT }, (_, i) => `s${opts.id}-run${i + 1}`);
-        const runs = await createAll(names.map((name) => inputsFor(name, { ...(opts.command ? { command: opts.command } : {}), ...opts.extra })));
+        const runs = await createAll(
+            names.map((name) => inputsFor(name, { ...(opts.command ? { command: opts.command } : {}), ...opts.extra })),
+        );
         const seconds = (Date.now() - started) / 1000;
         const injected = injectedSinceClear(opts.injectedErrorCode);
         const runTaskCalls = emulator.journal({ operation: "RunTask" }).length;
@@ -342,7 +361,9 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
         const linesChecked = !opts.command;
         const lines = linesChecked ? runs.map(lineFigures) : [];
         const completed = (r: Run): boolean => r.error === undefined && r.outs?.exitCode === 0;
-        const failed = opts.mustFail ? runs.filter((r) => r.error === undefined || !opts.mustFail!.test(errorText(r.error))) : runs.filter((r) => !completed(r));
+        const failed = opts.mustFail
+            ? runs.filter((r) => r.error === undefined || !opts.mustFail!.test(errorText(r.error)))
+            : runs.filter((r) => !completed(r));
         record(
             {
                 id: opts.id,
@@ -379,12 +400,21 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
                 if (opts.mustFail) {
                     for (const [i, r] of runs.entries()) {
                         assert.equal(tasks[i][0].stopCode, "UserInitiated", `${r.name}: its task was stopped`);
-                        assert.match(tasks[i][0].stoppedReason ?? "", new RegExp(`EcsTaskRun "${r.name}"`), `${r.name}: the stop reason names the resource`);
+                        assert.match(
+                            tasks[i][0].stoppedReason ?? "",
+                            new RegExp(`EcsTaskRun "${r.name}"`),
+                            `${r.name}: the stop reason names the resource`,
+                        );
                     }
                 }
                 assert.deepEqual(lines.map((l) => l.detail).filter(Boolean), [], "no line lost");
-                assert.equal(lines.reduce((n, l) => n + l.duplicated, 0), 0, "no line streamed twice");
-                for (const kind of opts.mustInject) assert.ok((injected[kind] ?? 0) > 0, `the endpoint injected ${kind}: ${JSON.stringify(injected)}`);
+                assert.equal(
+                    lines.reduce((n, l) => n + l.duplicated, 0),
+                    0,
+                    "no line streamed twice",
+                );
+                for (const kind of opts.mustInject)
+                    assert.ok((injected[kind] ?? 0) > 0, `the endpoint injected ${kind}: ${JSON.stringify(injected)}`);
             },
         );
         return runs;
@@ -416,7 +446,10 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             faults: {
                 throttle: {
                     enabled: true,
-                    buckets: { ...Object.fromEntries(OPERATIONS.map((op) => [op, TIGHT])), GetLogEvents: { capacity: 1000, refillPerSecond: 1000 } },
+                    buckets: {
+                        ...Object.fromEntries(OPERATIONS.map((op) => [op, TIGHT])),
+                        GetLogEvents: { capacity: 1000, refillPerSecond: 1000 },
+                    },
                 },
             },
             mustInject: ["throttled"],
@@ -429,7 +462,9 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             id: "1b",
             title: "Throttling on every operation, log reads included",
             faultsText: `token bucket of ${TIGHT.capacity}, refilled ${TIGHT.refillPerSecond}/s, on every ECS, Logs and EC2 operation`,
-            faults: { throttle: { enabled: true, buckets: { ...Object.fromEntries(OPERATIONS.map((op) => [op, TIGHT])), GetLogEvents: TIGHT } } },
+            faults: {
+                throttle: { enabled: true, buckets: { ...Object.fromEntries(OPERATIONS.map((op) => [op, TIGHT])), GetLogEvents: TIGHT } },
+            },
             mustInject: ["throttled"],
             bug: BUGS.throttledLogReads,
         });
@@ -489,7 +524,8 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
         await concurrentScenario({
             id: "4",
             title: "Late log stream",
-            faultsText: "each awslogs stream appears 3 s after its container starts (`logStreamDelayMs: 3000`); the lines written before are delivered then",
+            faultsText:
+                "each awslogs stream appears 3 s after its container starts (`logStreamDelayMs: 3000`); the lines written before are delivered then",
             faults: { logStreamDelayMs: 3000 },
             mustInject: ["logStreamNotYet"],
             bug: BUGS.lateLogStream,
@@ -691,7 +727,10 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             );
             assert.equal(created!.properties.exitCode, 0);
             assert.ok(tail.includes("s5-retry-done"), `the task's line is in logTail: ${JSON.stringify(tail)}`);
-            assert.ok(second.output().includes("[attempt 2] s5-retry | s5-retry-done"), "the line is streamed with its attempt's number and the resource's name");
+            assert.ok(
+                second.output().includes("[attempt 2] s5-retry | s5-retry-done"),
+                "the line is streamed with its attempt's number and the resource's name",
+            );
             assert.equal(left.count, 0, `nothing left running: ${left.detail}`);
             passed += 1;
         });
@@ -719,7 +758,11 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
 
                 assert.notEqual(outcome, "completed");
                 assert.equal(atExit.length, 1, "one task");
-                assert.equal(atExit[0].desiredStatus, "STOPPED", `the host asked for the stop before it exited (exit ${JSON.stringify(exit)})`);
+                assert.equal(
+                    atExit[0].desiredStatus,
+                    "STOPPED",
+                    `the host asked for the stop before it exited (exit ${JSON.stringify(exit)})`,
+                );
                 assert.equal(tasks[0].lastStatus, "STOPPED");
                 assert.equal(tasks[0].stopCode, "UserInitiated");
                 assert.match(tasks[0].stoppedReason ?? "", new RegExp(`EcsTaskRun "${name}"`));
@@ -746,7 +789,11 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
                 const { failures } = await host.check({}, run.inputs);
                 assert.deepEqual(failures, []);
             } catch (err) {
-                otherBugs.push({ title: "5. A provider serialized where it already ran", bug: BUGS.serializedWatcher, error: errorText(err) });
+                otherBugs.push({
+                    title: "5. A provider serialized where it already ran",
+                    bug: BUGS.serializedWatcher,
+                    error: errorText(err),
+                });
                 throw err;
             }
         });
@@ -816,7 +863,11 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             const [taskRun, clusterRun, definitionRun] = made.map((r) => r.outs!);
 
             // A task ECS does not know (forgotten an hour after it stopped, or never there), while the state says RUNNING.
-            const unknownTask: TaskRunOutputs = { ...taskRun, taskArn: `${taskRun.taskArn.slice(0, taskRun.taskArn.lastIndexOf("/") + 1)}${"0".repeat(32)}`, lastStatus: "RUNNING" };
+            const unknownTask: TaskRunOutputs = {
+                ...taskRun,
+                taskArn: `${taskRun.taskArn.slice(0, taskRun.taskArn.lastIndexOf("/") + 1)}${"0".repeat(32)}`,
+                lastStatus: "RUNNING",
+            };
             // A deleted cluster: its task stopped, then the cluster was deleted; the state says RUNNING.
             await ecs.send(new DeleteClusterCommand({ cluster }));
             const goneCluster: TaskRunOutputs = { ...clusterRun, lastStatus: "RUNNING" };
@@ -850,7 +901,11 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             });
             const seconds = (Date.now() - started) / 1000;
             const statuses = await Promise.all(
-                made.map(async (r) => (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: r.outs!.taskDefinitionArn }))).taskDefinition?.status),
+                made.map(
+                    async (r) =>
+                        (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: r.outs!.taskDefinitionArn }))).taskDefinition
+                            ?.status,
+                ),
             );
             const lines = made.map(lineFigures);
             const left = await leftRunning(made.map((r) => r.startedBy));
@@ -882,7 +937,11 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
                     assert.equal(reads["unknown task"]?.lastStatus, "RUNNING", "an unknown task keeps its recorded state");
                     assert.equal(reads["deleted cluster"]?.lastStatus, "RUNNING", "a task of a deleted cluster keeps its recorded state");
                     assert.equal(reads["INACTIVE definition"]?.lastStatus, "STOPPED");
-                    assert.deepEqual(statuses, ["INACTIVE", "INACTIVE", "INACTIVE"], "each definition deregistered (by delete, or before it)");
+                    assert.deepEqual(
+                        statuses,
+                        ["INACTIVE", "INACTIVE", "INACTIVE"],
+                        "each definition deregistered (by delete, or before it)",
+                    );
                     assert.equal(left.count, 0, `nothing left running: ${left.detail}`);
                     assert.deepEqual(lines.map((l) => l.detail).filter(Boolean), [], "no line lost");
                 },
@@ -907,7 +966,8 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
                 id: "8b",
                 title: "Tasks stuck in PENDING",
                 faultsText: "tasks stay PENDING until stopped (`stuckInPending`), with `taskStartTimeoutSeconds: 2`",
-                expects: "every run fails naming `taskStartTimeoutSeconds`; its task is stopped (`UserInitiated`, a reason naming the resource); nothing left running",
+                expects:
+                    "every run fails naming `taskStartTimeoutSeconds`; its task is stopped (`UserInitiated`, a reason naming the resource); nothing left running",
                 faults: { stuckInPending: true },
                 extra: { taskStartTimeoutSeconds: 2 },
                 command: ["sleep", "60"],
@@ -922,7 +982,8 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
                 id: "8c",
                 title: "Access denied while watching",
                 faultsText: "DescribeTasks answers `AccessDeniedException` (`failNext`, after RunTask)",
-                expects: "every run fails with AWS's message; its task is stopped (`UserInitiated`, a reason naming the resource); nothing left running",
+                expects:
+                    "every run fails with AWS's message; its task is stopped (`UserInitiated`, a reason naming the resource); nothing left running",
                 faults: {
                     failNext: {
                         operation: "DescribeTasks",
@@ -993,7 +1054,9 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
             const left = await leftRunning(runs.map((r) => r.startedBy));
             const tasks = runs.map((r) => tasksOf(r.startedBy));
             const spot = tasks.flat().filter((t) => t.stopCode === "SpotInterruption").length;
-            const pull = tasks.flat().filter((t) => t.stopCode === "TaskFailedToStart" && /i\/o timeout/.test(t.stoppedReason ?? "")).length;
+            const pull = tasks
+                .flat()
+                .filter((t) => t.stopCode === "TaskFailedToStart" && /i\/o timeout/.test(t.stoppedReason ?? "")).length;
             if (spot > 0) injected.spotInterrupted = spot;
             if (pull > 0) injected.startFailed = pull;
             // The attempts each run reports: its `attempts` output, or the list in its failure's message.
@@ -1035,7 +1098,11 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
                     );
                     const expected = Array.from({ length: opts.attempts }, (_, i) => i + 1);
                     assert.deepEqual(
-                        runs.flatMap((r, i) => (JSON.stringify(reported[i]) === JSON.stringify(expected) ? [] : [`${r.name}: attempts ${JSON.stringify(reported[i])}`])),
+                        runs.flatMap((r, i) =>
+                            JSON.stringify(reported[i]) === JSON.stringify(expected)
+                                ? []
+                                : [`${r.name}: attempts ${JSON.stringify(reported[i])}`],
+                        ),
                         [],
                         `${opts.attempts} attempts each`,
                     );
@@ -1046,8 +1113,13 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
                     );
                     assert.equal(left.count, 0, `nothing left running: ${left.detail}`);
                     assert.deepEqual(lineChecks.map((l) => l.detail).filter(Boolean), [], "no line of the last attempt lost");
-                    assert.equal(lineChecks.reduce((n, l) => n + l.duplicated, 0), 0, "no line streamed twice");
-                    for (const kind of opts.mustInject) assert.ok((injected[kind] ?? 0) > 0, `the endpoint injected ${kind}: ${JSON.stringify(injected)}`);
+                    assert.equal(
+                        lineChecks.reduce((n, l) => n + l.duplicated, 0),
+                        0,
+                        "no line streamed twice",
+                    );
+                    for (const kind of opts.mustInject)
+                        assert.ok((injected[kind] ?? 0) > 0, `the endpoint injected ${kind}: ${JSON.stringify(injected)}`);
                 },
             );
         }
@@ -1059,7 +1131,8 @@ describe("reliability: the fault matrix against the local ECS endpoint", functio
                 faultsText: `the next ${CONCURRENT} tasks that run are interrupted 300 ms in (\`interruptTasks\`); \`retryStrategy: { attempts: 3, backoffSeconds: 1 }\``,
                 faults: { interruptTasks: { count: CONCURRENT, afterMs: 300 } },
                 retryStrategy: { attempts: 3, backoffSeconds: 1 },
-                expects: "every run completes on its second attempt (a new task) with its lines; one task per attempt; nothing left running",
+                expects:
+                    "every run completes on its second attempt (a new task) with its lines; one task per attempt; nothing left running",
                 attempts: 2,
                 mustInject: ["spotInterrupted"],
             });

@@ -124,7 +124,8 @@ export function totals(all: ScenarioFigures[]): {
     passed: number;
 } {
     const injected: Partial<Record<FaultKind, number>> = {};
-    for (const s of all) for (const kind of FAULT_KINDS) if (s.injected[kind]) injected[kind] = (injected[kind] ?? 0) + (s.injected[kind] ?? 0);
+    for (const s of all)
+        for (const kind of FAULT_KINDS) if (s.injected[kind]) injected[kind] = (injected[kind] ?? 0) + (s.injected[kind] ?? 0);
     const sum = (pick: (s: ScenarioFigures) => number): number => all.reduce((n, s) => n + pick(s), 0);
     return {
         runs: sum((s) => s.runs),
@@ -176,8 +177,10 @@ export function renderReport(unordered: ScenarioFigures[], ctx: ReportContext): 
     const all = inOrder(unordered);
     const t = totals(all);
     const kinds = FAULT_KINDS.filter((k) => all.some((s) => (s.injected[k] ?? 0) > 0));
-    const failedCell = (failed: number, expected: number): string => (expected > 0 ? `${failed} (+${expected} as required)` : String(failed));
-    const runsCell = (runs: number, interrupted: number): string => (interrupted > 0 ? `${runs} (+${interrupted} interrupted)` : String(runs));
+    const failedCell = (failed: number, expected: number): string =>
+        expected > 0 ? `${failed} (+${expected} as required)` : String(failed);
+    const runsCell = (runs: number, interrupted: number): string =>
+        interrupted > 0 ? `${runs} (+${interrupted} interrupted)` : String(runs);
     const lines: string[] = [];
     const out = (line = ""): void => void lines.push(line);
 
@@ -205,7 +208,9 @@ export function renderReport(unordered: ScenarioFigures[], ctx: ReportContext): 
     out();
     out("## Outcomes");
     out();
-    out("| # | Scenario | Runs | Failed | RunTask calls | Tasks started | Started twice | Left running | Lines lost | Lines streamed twice | Time (s) | Result |");
+    out(
+        "| # | Scenario | Runs | Failed | RunTask calls | Tasks started | Started twice | Left running | Lines lost | Lines streamed twice | Time (s) | Result |",
+    );
     out("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     for (const s of all) {
         const lost = s.linesChecked ? String(s.linesLost) : "n/a";
@@ -221,7 +226,9 @@ export function renderReport(unordered: ScenarioFigures[], ctx: ReportContext): 
     );
     out();
     if (ctx.afterSuite) {
-        out(`After the whole suite: ${ctx.afterSuite.notStopped} task(s) of the endpoint not STOPPED, ${ctx.afterSuite.livePids} task process(es) alive.`);
+        out(
+            `After the whole suite: ${ctx.afterSuite.notStopped} task(s) of the endpoint not STOPPED, ${ctx.afterSuite.livePids} task process(es) alive.`,
+        );
         out();
     }
     out("## Faults injected, by kind");
@@ -249,9 +256,7 @@ export function renderReport(unordered: ScenarioFigures[], ctx: ReportContext): 
         for (const s of bugs) out(`- **${s.id}. ${s.title}**: ${s.bug}`);
         for (const o of others) out(`- **${o.title}** (not a row of the tables): ${o.bug}`);
         out();
-        out(
-            "A scenario that fails fails `npm test` too.",
-        );
+        out("A scenario that fails fails `npm test` too.");
         out();
     }
     out("## How the outcomes are counted");
@@ -270,7 +275,9 @@ export function renderReport(unordered: ScenarioFigures[], ctx: ReportContext): 
             "should have started (one per create; none for a create that attached to a running task; in scenario 9, one per attempt " +
             "the run reports in its `attempts` output or its failure's message).",
     );
-    out("- **Left running**: when the scenario ends (after a bounded wait for stops to land), tasks of its resources not STOPPED, plus live task processes.");
+    out(
+        "- **Left running**: when the scenario ends (after a bounded wait for stops to land), tasks of its resources not STOPPED, plus live task processes.",
+    );
     out(
         `- **Lines lost**: expected lines (\`<run>-line-1\` … \`<run>-line-${ctx.lines}\`) missing from what the run streamed to the ` +
             `deployment's output, or from its \`logTail\` output (which keeps the last ${ctx.lines} lines: it holds them all). ` +

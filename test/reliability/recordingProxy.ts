@@ -120,7 +120,8 @@ function describe(operation: string, answer: http.IncomingMessage, text: string)
             // Not JSON: nothing to count.
         }
         const failures = parsed.failures ?? [];
-        if (operation === "RunTask") out.runTask = { tasks: (parsed.tasks ?? []).length, failureReasons: failures.map((f) => f.reason ?? "") };
+        if (operation === "RunTask")
+            out.runTask = { tasks: (parsed.tasks ?? []).length, failureReasons: failures.map((f) => f.reason ?? "") };
         else out.missing = failures.filter((f) => f.reason === "MISSING").length;
     }
     return out;

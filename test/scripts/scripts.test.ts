@@ -25,7 +25,10 @@ describe("scripts users run", function () {
         assert.match(stdout, /\nhello \| hello from ECS\n/, "the container's log line is streamed, prefixed with the resource's name");
         assert.match(stdout, /\nexitCode: 0\n/);
         assert.match(stdout, /\nlogTail: \["hello from ECS"\]\n/);
-        assert.match(stdout, /Deregistered task definition arn:aws:ecs:us-east-1:123456789012:task-definition\/demo-dev-hello:1: no resource uses it any more\./);
+        assert.match(
+            stdout,
+            /Deregistered task definition arn:aws:ecs:us-east-1:123456789012:task-definition\/demo-dev-hello:1: no resource uses it any more\./,
+        );
         assert.match(stdout, /\nRunTask: 1\n/);
     });
 

@@ -68,7 +68,9 @@ export function defaultMockState(args: pulumi.runtime.MockResourceArgs): pulumi.
     return {
         id,
         state: {
-            arn: mockArn(args.type, args.name) ?? `arn:aws:mock:us-east-1:123456789012:${args.type.split(":").pop() ?? "resource"}/${args.name}`,
+            arn:
+                mockArn(args.type, args.name) ??
+                `arn:aws:mock:us-east-1:123456789012:${args.type.split(":").pop() ?? "resource"}/${args.name}`,
             name: args.name,
             ...inputs,
         },

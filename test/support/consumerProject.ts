@@ -142,7 +142,10 @@ async function buildAndPack(cacheRoot: string): Promise<string> {
     const destination = path.join(cacheRoot, "packs", String(process.pid));
     fs.rmSync(destination, { recursive: true, force: true });
     fs.mkdirSync(destination, { recursive: true });
-    const { stdout } = await run(NPM, ["pack", "--json", "--pack-destination", destination], { cwd: REPO_ROOT, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout } = await run(NPM, ["pack", "--json", "--pack-destination", destination], {
+        cwd: REPO_ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+    });
     const [{ filename }] = JSON.parse(stdout) as { filename: string }[];
     return path.join(destination, filename);
 }
@@ -226,8 +229,16 @@ function writePrograms(dir: string): ConsumerPrograms {
     const files: Record<string, string> = {
         [programs.example]: example,
         [programs.run]: RUN_PROGRAM,
-        "tsconfig.json": JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, skipLibCheck: true }, files: [programs.example] }, null, 2),
-        "tsconfig.lib.json": JSON.stringify({ compilerOptions: { ...COMPILER_OPTIONS, skipLibCheck: false }, files: [programs.run] }, null, 2),
+        "tsconfig.json": JSON.stringify(
+            { compilerOptions: { ...COMPILER_OPTIONS, skipLibCheck: true }, files: [programs.example] },
+            null,
+            2,
+        ),
+        "tsconfig.lib.json": JSON.stringify(
+            { compilerOptions: { ...COMPILER_OPTIONS, skipLibCheck: false }, files: [programs.run] },
+            null,
+            2,
+        ),
     };
     for (const [name, text] of Object.entries(files)) writeIfChanged(path.join(dir, name), `${text.trimEnd()}\n`);
     return programs;

@@ -22,7 +22,15 @@ import * as provproto from "@pulumi/pulumi/proto/provider_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 
-export { captureProvider, captureResources, captureInChildProcess, requireFresh, defaultMockState, unwrapSecrets, CaptureError } from "./capture";
+export {
+    captureProvider,
+    captureResources,
+    captureInChildProcess,
+    requireFresh,
+    defaultMockState,
+    unwrapSecrets,
+    CaptureError,
+} from "./capture";
 export type { CapturedResource, CaptureOptions } from "./capture";
 
 /** The repository root (the Pulumi project folder: where `Pulumi.yaml` and `node_modules` are). */
@@ -140,7 +148,8 @@ export async function startProviderHost(options: ProviderHostOptions): Promise<P
         }, options.startTimeoutMs ?? 15000);
         child.once("exit", (code, signal) => {
             clearTimeout(timer);
-            if (port === undefined) reject(new Error(`provider host exited (code ${code}, signal ${signal}) before printing its port:\n${output}`));
+            if (port === undefined)
+                reject(new Error(`provider host exited (code ${code}, signal ${signal}) before printing its port:\n${output}`));
         });
         child.stdout?.setEncoding("utf8");
         child.stdout?.on("data", (chunk: string) => {

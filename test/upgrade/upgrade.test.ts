@@ -10,7 +10,13 @@
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { DescribeTaskDefinitionCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, type RunTaskCommandInput } from "@aws-sdk/client-ecs";
+import {
+    DescribeTaskDefinitionCommand,
+    ECSClient,
+    RegisterTaskDefinitionCommand,
+    RunTaskCommand,
+    type RunTaskCommandInput,
+} from "@aws-sdk/client-ecs";
 import { startEmulator, type Emulator } from "../../emulator";
 import { captureProvider, REPO_ROOT, startProviderHost, type Props, type ProviderHost } from "../support/providerHost";
 import { upgradePrograms } from "./programs";
@@ -51,7 +57,13 @@ describe("upgrade: today's code refreshes, updates and destroys every state an e
         // No region configured and another one in the environment: the state's own region must win.
         host = await startProviderHost({
             cwd: REPO_ROOT,
-            env: { AWS_ENDPOINT_URL: emulator.url, AWS_REGION: "eu-west-3", AWS_ACCESS_KEY_ID: "test", AWS_SECRET_ACCESS_KEY: "test", AWS_PROFILE: undefined },
+            env: {
+                AWS_ENDPOINT_URL: emulator.url,
+                AWS_REGION: "eu-west-3",
+                AWS_ACCESS_KEY_ID: "test",
+                AWS_SECRET_ACCESS_KEY: "test",
+                AWS_PROFILE: undefined,
+            },
         });
         await host.configure({});
         ecs = new ECSClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
@@ -70,7 +82,12 @@ describe("upgrade: today's code refreshes, updates and destroys every state an e
         for (const key of READ_ONLY) delete prepared[key];
         // Version 1 and later: the revision is managed and carries the state's use (see plan/ownership.ts).
         const use = typeof old.taskDefinitionUse === "string" ? old.taskDefinitionUse : undefined;
-        const tags = use ? [{ key: "ecs-task-run:managed", value: "true" }, { key: use, value: "recorded" }] : undefined;
+        const tags = use
+            ? [
+                  { key: "ecs-task-run:managed", value: "true" },
+                  { key: use, value: "recorded" },
+              ]
+            : undefined;
         const registered = await ecs.send(new RegisterTaskDefinitionCommand({ ...prepared, ...(tags ? { tags } : {}) } as never));
         const arns: [string, string][] = [[String(old.taskDefinitionArn), registered.taskDefinition!.taskDefinitionArn!]];
         if (old.lastStatus !== "STOPPED") {

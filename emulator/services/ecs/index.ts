@@ -12,8 +12,8 @@ export const ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113";
 
 /** ECS operations by name. */
 export const ecsOperations: Readonly<Record<string, JsonHandler>> = {
-  ...clusterOperations,
-  ...taskDefinitionOperations,
-  ...taskOperations,
-  ...tagOperations,
+    ...clusterOperations,
+    ...taskDefinitionOperations,
+    ...taskOperations,
+    ...tagOperations,
 };

@@ -24,7 +24,9 @@ async function fakeAws(): Promise<{ url: string; seen: Seen[]; close: () => Prom
             seen.push({ path: req.url ?? "", target, contentType: req.headers["content-type"], body });
             if (body.includes("Action=DescribeVpcs")) {
                 res.writeHead(200, { "content-type": "text/xml" });
-                res.end('<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><vpcSet/></DescribeVpcsResponse>');
+                res.end(
+                    '<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><vpcSet/></DescribeVpcsResponse>',
+                );
                 return;
             }
             res.writeHead(200, { "content-type": "application/x-amz-json-1.1" });

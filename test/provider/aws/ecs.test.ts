@@ -38,17 +38,33 @@ describe("aws/ecs", () => {
     it("describeTaskDefinition sends the id and returns plain data with ISO dates", async () => {
         const { ecs, mock } = setup();
         mock.on(DescribeTaskDefinitionCommand).resolves({
-            taskDefinition: { family: "web", revision: 3, taskDefinitionArn: ARN, status: "ACTIVE", registeredAt: new Date("2024-05-01T10:00:00Z") },
+            taskDefinition: {
+                family: "web",
+                revision: 3,
+                taskDefinitionArn: ARN,
+                status: "ACTIVE",
+                registeredAt: new Date("2024-05-01T10:00:00Z"),
+            },
         });
         const td = await describeTaskDefinition(ecs, "web");
         assert.deepEqual(mock.commandCalls(DescribeTaskDefinitionCommand)[0].args[0].input, { taskDefinition: "web" });
-        assert.deepEqual(td, { family: "web", revision: 3, taskDefinitionArn: ARN, status: "ACTIVE", registeredAt: "2024-05-01T10:00:00.000Z" });
+        assert.deepEqual(td, {
+            family: "web",
+            revision: 3,
+            taskDefinitionArn: ARN,
+            status: "ACTIVE",
+            registeredAt: "2024-05-01T10:00:00.000Z",
+        });
     });
 
     it("describeTaskDefinition maps 'Unable to describe task definition' to null and rethrows other errors", async () => {
         const { ecs, mock } = setup();
-        mock.on(DescribeTaskDefinitionCommand, { taskDefinition: "gone" }).rejects(new ClientException({ message: "Unable to describe task definition.", ...meta }));
-        mock.on(DescribeTaskDefinitionCommand, { taskDefinition: "bad" }).rejects(new ClientException({ message: "Invalid revision number.", ...meta }));
+        mock.on(DescribeTaskDefinitionCommand, { taskDefinition: "gone" }).rejects(
+            new ClientException({ message: "Unable to describe task definition.", ...meta }),
+        );
+        mock.on(DescribeTaskDefinitionCommand, { taskDefinition: "bad" }).rejects(
+            new ClientException({ message: "Invalid revision number.", ...meta }),
+        );
         assert.equal(await describeTaskDefinition(ecs, "gone"), null);
         await assert.rejects(describeTaskDefinition(ecs, "bad"), /Invalid revision number/);
     });
@@ -95,7 +111,9 @@ describe("aws/ecs", () => {
 
     it("registerTaskDefinition sends no tags member without tags, and fails without an ARN in the answer", async () => {
         const { ecs, mock } = setup();
-        mock.on(RegisterTaskDefinitionCommand).resolvesOnce({ taskDefinition: { taskDefinitionArn: ARN } }).resolves({});
+        mock.on(RegisterTaskDefinitionCommand)
+            .resolvesOnce({ taskDefinition: { taskDefinitionArn: ARN } })
+            .resolves({});
         await registerTaskDefinition(ecs, { family: "web" });
         assert.deepEqual(mock.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input, { family: "web" });
         await assert.rejects(registerTaskDefinition(ecs, { family: "web" }), /without a taskDefinitionArn/);
@@ -104,9 +122,15 @@ describe("aws/ecs", () => {
     it("deregisterTaskDefinition survives what is already gone", async () => {
         const { ecs, mock } = setup();
         mock.on(DeregisterTaskDefinitionCommand, { taskDefinition: "web:1" }).resolves({ taskDefinition: { status: "INACTIVE" } });
-        mock.on(DeregisterTaskDefinitionCommand, { taskDefinition: "web:2" }).rejects(new ClientException({ message: "The specified task definition is inactive.", ...meta }));
-        mock.on(DeregisterTaskDefinitionCommand, { taskDefinition: "web:3" }).rejects(new ClientException({ message: "Unable to describe task definition.", ...meta }));
-        mock.on(DeregisterTaskDefinitionCommand, { taskDefinition: "web:4" }).rejects(new ClientException({ message: "Something else.", ...meta }));
+        mock.on(DeregisterTaskDefinitionCommand, { taskDefinition: "web:2" }).rejects(
+            new ClientException({ message: "The specified task definition is inactive.", ...meta }),
+        );
+        mock.on(DeregisterTaskDefinitionCommand, { taskDefinition: "web:3" }).rejects(
+            new ClientException({ message: "Unable to describe task definition.", ...meta }),
+        );
+        mock.on(DeregisterTaskDefinitionCommand, { taskDefinition: "web:4" }).rejects(
+            new ClientException({ message: "Something else.", ...meta }),
+        );
         assert.equal(await deregisterTaskDefinition(ecs, "web:1"), "deregistered");
         assert.equal(await deregisterTaskDefinition(ecs, "web:2"), "already-inactive");
         assert.equal(await deregisterTaskDefinition(ecs, "web:3"), "not-found");
@@ -116,7 +140,9 @@ describe("aws/ecs", () => {
     it("runTask sends the request exactly and returns tasks and failures (empty lists when absent)", async () => {
         const { ecs, mock } = setup();
         const request = { cluster: "jobs", taskDefinition: ARN, launchType: "FARGATE", count: 1, clientToken: "tok-1" };
-        mock.on(RunTaskCommand).resolvesOnce({ tasks: [], failures: [{ arn: "x", reason: "RESOURCE:CPU" }] }).resolves({});
+        mock.on(RunTaskCommand)
+            .resolvesOnce({ tasks: [], failures: [{ arn: "x", reason: "RESOURCE:CPU" }] })
+            .resolves({});
         assert.deepEqual(await runTask(ecs, request), { tasks: [], failures: [{ arn: "x", reason: "RESOURCE:CPU" }] });
         assert.deepEqual(mock.commandCalls(RunTaskCommand)[0].args[0].input, request);
         assert.deepEqual(await runTask(ecs, request), { tasks: [], failures: [] });
@@ -130,10 +156,20 @@ describe("aws/ecs", () => {
         await describeTasks(ecs, undefined, [TASK], { includeTags: true });
         assert.deepEqual(
             mock.commandCalls(DescribeTasksCommand).map((c) => c.args[0].input),
-            [{ cluster: "jobs", tasks: [TASK] }, { tasks: [TASK], include: ["TAGS"] }],
+            [
+                { cluster: "jobs", tasks: [TASK] },
+                { tasks: [TASK], include: ["TAGS"] },
+            ],
         );
         assert.deepEqual(await describeTasks(ecs, "jobs", []), { tasks: [], failures: [] });
-        await assert.rejects(describeTasks(ecs, "jobs", Array.from({ length: 101 }, (_, i) => `t${i}`)), RangeError);
+        await assert.rejects(
+            describeTasks(
+                ecs,
+                "jobs",
+                Array.from({ length: 101 }, (_, i) => `t${i}`),
+            ),
+            RangeError,
+        );
         assert.equal(mock.commandCalls(DescribeTasksCommand).length, 2);
     });
 
@@ -141,11 +177,17 @@ describe("aws/ecs", () => {
         const { ecs, mock } = setup();
         mock.on(StopTaskCommand, { task: "running" }).resolves({ task: { lastStatus: "RUNNING", desiredStatus: "STOPPED" } });
         mock.on(StopTaskCommand, { task: "stopped" }).resolves({ task: { lastStatus: "STOPPED" } });
-        mock.on(StopTaskCommand, { task: "gone" }).rejects(new InvalidParameterException({ message: "The referenced task was not found.", ...meta }));
+        mock.on(StopTaskCommand, { task: "gone" }).rejects(
+            new InvalidParameterException({ message: "The referenced task was not found.", ...meta }),
+        );
         mock.on(StopTaskCommand, { task: "none" }).rejects(new ClientException({ message: "Could not find task none.", ...meta }));
         mock.on(StopTaskCommand, { cluster: "nope" }).rejects(new ClusterNotFoundException({ message: "Cluster not found.", ...meta }));
         assert.equal(await stopTask(ecs, "jobs", "running", "Stopped by pulumi"), "stopped");
-        assert.deepEqual(mock.commandCalls(StopTaskCommand)[0].args[0].input, { cluster: "jobs", task: "running", reason: "Stopped by pulumi" });
+        assert.deepEqual(mock.commandCalls(StopTaskCommand)[0].args[0].input, {
+            cluster: "jobs",
+            task: "running",
+            reason: "Stopped by pulumi",
+        });
         assert.equal(await stopTask(ecs, "jobs", "stopped", "r"), "already-stopped");
         assert.equal(await stopTask(ecs, "jobs", "gone", "r"), "not-found");
         assert.equal(await stopTask(ecs, "jobs", "none", "r"), "not-found");

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { ResourceNotFoundException } from "@aws-sdk/client-cloudwatch-logs";
 import { EC2ServiceException } from "@aws-sdk/client-ec2";
-import { AccessDeniedException, ClientException, ClusterNotFoundException, InvalidParameterException, ServerException } from "@aws-sdk/client-ecs";
+import {
+    AccessDeniedException,
+    ClientException,
+    ClusterNotFoundException,
+    InvalidParameterException,
+    ServerException,
+} from "@aws-sdk/client-ecs";
 import {
     describeAwsError,
     errorCode,
@@ -15,7 +21,10 @@ import {
 const meta = (status = 400) => ({ $metadata: { httpStatusCode: status, requestId: "abc-123" } });
 const ec2Error = (name: string, message: string, status = 400): EC2ServiceException =>
     new EC2ServiceException({ name, message, $fault: "client", ...meta(status) });
-const concurrent = new ClientException({ message: "Too many concurrent attempts to create a new revision of the specified family.", ...meta() });
+const concurrent = new ClientException({
+    message: "Too many concurrent attempts to create a new revision of the specified family.",
+    ...meta(),
+});
 
 describe("aws/errors", () => {
     it("reads the code of SDK exceptions, EC2 errors, network errors and raw bodies", () => {
@@ -25,7 +34,10 @@ describe("aws/errors", () => {
         assert.equal(errorCode({ __type: "com.amazonaws.ecs#ClientException", message: "m" }), "ClientException");
         assert.equal(errorCode(new Error("plain")), undefined);
         assert.equal(errorCode("text"), undefined);
-        assert.equal(errorCode(retryExhaustedError("gave up", new ServerException({ message: "x", ...meta(500) }), 3, 10)), "ServerException");
+        assert.equal(
+            errorCode(retryExhaustedError("gave up", new ServerException({ message: "x", ...meta(500) }), 3, 10)),
+            "ServerException",
+        );
     });
 
     it("recognizes throttling, including the concurrent-revision ClientException and HTTP 429", () => {
@@ -61,7 +73,8 @@ describe("aws/errors", () => {
 
     it("explains access denied with the IAM action from AWS's message", () => {
         const err = new AccessDeniedException({
-            message: "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecs:RunTask on resource: arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
+            message:
+                "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: ecs:RunTask on resource: arn:aws:ecs:us-east-1:123456789012:task-definition/web:3",
             ...meta(403),
         });
         const text = describeAwsError(err, "Running the task in cluster default", "ecs:RunTask");
@@ -70,10 +83,17 @@ describe("aws/errors", () => {
     });
 
     it("names the action given when AWS's message does not, and mentions iam:PassRole", () => {
-        const text = describeAwsError(ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation.", 403), "Finding the default VPC", "ec2:DescribeVpcs");
+        const text = describeAwsError(
+            ec2Error("UnauthorizedOperation", "You are not authorized to perform this operation.", 403),
+            "Finding the default VPC",
+            "ec2:DescribeVpcs",
+        );
         assert.match(text, /grant ec2:DescribeVpcs/);
         const pass = describeAwsError(
-            new AccessDeniedException({ message: "User: x is not authorized to perform: iam:PassRole on resource: arn:aws:iam::1:role/exec", ...meta(403) }),
+            new AccessDeniedException({
+                message: "User: x is not authorized to perform: iam:PassRole on resource: arn:aws:iam::1:role/exec",
+                ...meta(403),
+            }),
             "Running the task",
         );
         assert.match(pass, /grant iam:PassRole/);
@@ -81,11 +101,17 @@ describe("aws/errors", () => {
 
     it("explains cluster-not-found, throttling and retries given up", () => {
         assert.match(
-            describeAwsError(new ClusterNotFoundException({ message: "Cluster not found.", ...meta() }), "Running the task in cluster jobs"),
+            describeAwsError(
+                new ClusterNotFoundException({ message: "Cluster not found.", ...meta() }),
+                "Running the task in cluster jobs",
+            ),
             /ClusterNotFoundException: Cluster not found\..*create it, or set `cluster`/,
         );
         const gaveUp = retryExhaustedError("x", concurrent, 7, 42_000);
-        assert.match(describeAwsError(gaveUp, "Registering family web"), /^Registering family web failed \(gave up after 7 attempts over 42 s\): ClientException: Too many concurrent/);
+        assert.match(
+            describeAwsError(gaveUp, "Registering family web"),
+            /^Registering family web failed \(gave up after 7 attempts over 42 s\): ClientException: Too many concurrent/,
+        );
         assert.match(describeAwsError(gaveUp, "Registering family web"), /collided; this is retried/);
     });
 });

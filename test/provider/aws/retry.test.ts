@@ -36,8 +36,14 @@ describe("aws/retry withRetry", () => {
     });
 
     it("caps the backoff at maxDelayMs", () => {
-        assert.equal(backoffDelay(20, 500, 20_000, () => 0.999999), 19_999);
-        assert.equal(backoffDelay(3, 100, 20_000, () => 0.999999), 399);
+        assert.equal(
+            backoffDelay(20, 500, 20_000, () => 0.999999),
+            19_999,
+        );
+        assert.equal(
+            backoffDelay(3, 100, 20_000, () => 0.999999),
+            399,
+        );
     });
 
     it("keeps the full-jitter delay within [0, cap)", () => {
@@ -55,7 +61,10 @@ describe("aws/retry withRetry", () => {
                 assert.ok(d >= 0 && d < cap, `attempt ${attempt}: ${d} not in [0, ${cap})`);
             }
         }
-        assert.equal(backoffDelay(1, 500, 20_000, () => 0), 0);
+        assert.equal(
+            backoffDelay(1, 500, 20_000, () => 0),
+            0,
+        );
     });
 
     it("stops at the deadline and says how many attempts over how long", async () => {
@@ -77,7 +86,10 @@ describe("aws/retry withRetry", () => {
         assert.equal(calls, 5);
         assert.equal(err.attempts, 5);
         assert.equal(err.elapsedMs, 5000);
-        assert.match(err.message, /RegisterTaskDefinition of family web: gave up after 5 attempts over 5\.0 s; last error: ThrottlingException: Rate exceeded/);
+        assert.match(
+            err.message,
+            /RegisterTaskDefinition of family web: gave up after 5 attempts over 5\.0 s; last error: ThrottlingException: Rate exceeded/,
+        );
         assert.ok(err.cause instanceof ThrottlingException);
         assert.equal(clock.now(), 5000);
     });
@@ -107,7 +119,10 @@ describe("aws/retry withRetry", () => {
             withRetry(
                 async () => {
                     calls++;
-                    throw new ClientException({ message: "Too many concurrent attempts to create a new revision of the specified family.", ...meta });
+                    throw new ClientException({
+                        message: "Too many concurrent attempts to create a new revision of the specified family.",
+                        ...meta,
+                    });
                 },
                 { what: "x", deadlineMs: 0, isRetryable: isTransient, clock },
             ),

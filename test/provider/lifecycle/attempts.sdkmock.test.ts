@@ -19,12 +19,25 @@ import { trackedTasks } from "../../../provider/lifecycle/activeTasks";
 import { createRun } from "../../../provider/lifecycle/createRun";
 import { resetRegistrationMemory } from "../../../provider/run/registration";
 import type { TaskRunSpec } from "../../../provider/types";
-import { checked, defaultVpc, EXEC_ROLE, FAMILY, freshFamily, harness, hashTagOf, rejection, task, taskArn, type Harness } from "./sdkMocks";
+import {
+    checked,
+    defaultVpc,
+    EXEC_ROLE,
+    FAMILY,
+    freshFamily,
+    harness,
+    hashTagOf,
+    rejection,
+    task,
+    taskArn,
+    type Harness,
+} from "./sdkMocks";
 
 const STARTED_AT = new Date("2024-01-01T00:00:01.000Z");
 const STOPPED_AT = new Date("2024-01-01T00:00:04.000Z");
 const SPOT_REASON = "Your Spot Task was interrupted.";
-const PULL = "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref registry.example.com/app:1: not found";
+const PULL =
+    "CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref registry.example.com/app:1: not found";
 
 /** A task interrupted by Fargate Spot while it ran: its container was stopped with SIGTERM (143). */
 function interrupted(id: string): Task {
@@ -170,41 +183,73 @@ describe("lifecycle/attempts: createRun with a retryStrategy, against faked SDK 
         const once = await setUp({});
         script(once.h, ["t1"], { t1: [pullFailed("t1")] });
         const err = await rejection(once.h.clock.run(createRun(once.inputs, once.h.ports)));
-        assert.equal(err.message, `Task ${taskArn("t1")} failed to start: stop code TaskFailedToStart; reason "Task failed to start"; container main: "${PULL}".`);
+        assert.equal(
+            err.message,
+            `Task ${taskArn("t1")} failed to start: stop code TaskFailedToStart; reason "Task failed to start"; container main: "${PULL}".`,
+        );
         assert.equal(once.h.ecs.commandCalls(RunTaskCommand).length, 1);
         assert.deepEqual(attemptTags(once.h), [undefined], "one attempt allowed: no attempt mark");
     });
 
     it("`attempts` is never exceeded: three interruptions fail the run with every attempt listed", async () => {
         const { h, inputs } = await setUp({ retryStrategy: { attempts: 3, backoffSeconds: 5 } });
-        script(h, ["t1", "t2", "t3", "t4"], { t1: [interrupted("t1")], t2: [interrupted("t2")], t3: [interrupted("t3")], t4: [exited("t4", 0)] });
+        script(h, ["t1", "t2", "t3", "t4"], {
+            t1: [interrupted("t1")],
+            t2: [interrupted("t2")],
+            t3: [interrupted("t3")],
+            t4: [exited("t4", 0)],
+        });
 
         const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
 
         assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 3);
         assert.deepEqual(attemptTags(h), ["1", "2", "3"]);
         // Backoff 5 s, then doubled.
-        assert.deepEqual(h.clock.sleeps.filter((ms) => ms >= 5000), [5000, 10_000]);
+        assert.deepEqual(
+            h.clock.sleeps.filter((ms) => ms >= 5000),
+            [5000, 10_000],
+        );
         assert.equal(err.name, "RunFailedError");
         assert.ok(err.message.startsWith(`Task ${taskArn("t3")} failed: container main stopped with exit code 143 `), err.message);
-        const listing = (id: string, n: number) => `  ${n}. task ${taskArn(id)}: stop code SpotInterruption; reason "${SPOT_REASON}"; exit code 143`;
-        assert.ok(err.message.endsWith(`\nAttempts (3 of at most 3):\n${listing("t1", 1)}\n${listing("t2", 2)}\n${listing("t3", 3)}`), err.message);
-        assert.ok(h.lines.includes("[migrate] Attempt 3 of 3 (task t3) failed; no attempt is left (retryStrategy.attempts 3)."), h.lines.join("\n"));
+        const listing = (id: string, n: number) =>
+            `  ${n}. task ${taskArn(id)}: stop code SpotInterruption; reason "${SPOT_REASON}"; exit code 143`;
+        assert.ok(
+            err.message.endsWith(`\nAttempts (3 of at most 3):\n${listing("t1", 1)}\n${listing("t2", 2)}\n${listing("t3", 3)}`),
+            err.message,
+        );
+        assert.ok(
+            h.lines.includes("[migrate] Attempt 3 of 3 (task t3) failed; no attempt is left (retryStrategy.attempts 3)."),
+            h.lines.join("\n"),
+        );
         // The failed run is not recorded: its definition is deregistered, nothing is left running.
         assert.equal(h.ecs.commandCalls(DeregisterTaskDefinitionCommand).length, 1);
         assert.deepEqual(trackedTasks(), []);
     });
 
     it("a rule that says EXIT stops the retrying", async () => {
-        const { h, inputs } = await setUp({ retryStrategy: { attempts: 5, evaluateOnExit: [{ onStatusReason: "Your Spot*", action: "EXIT" }] } });
+        const { h, inputs } = await setUp({
+            retryStrategy: { attempts: 5, evaluateOnExit: [{ onStatusReason: "Your Spot*", action: "EXIT" }] },
+        });
         script(h, ["t1", "t2"], { t1: [interrupted("t1")], t2: [exited("t2", 0)] });
 
         const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
 
         assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 1);
-        assert.deepEqual(h.clock.sleeps.filter((ms) => ms >= 1000), [], "no backoff");
-        assert.ok(err.message.endsWith(`\nAttempts (1 of at most 5):\n  1. task ${taskArn("t1")}: stop code SpotInterruption; reason "${SPOT_REASON}"; exit code 143`), err.message);
-        assert.ok(h.lines.includes("[migrate] Attempt 1 of 5 (task t1) failed; not retried: retryStrategy.evaluateOnExit[0] matched."), h.lines.join("\n"));
+        assert.deepEqual(
+            h.clock.sleeps.filter((ms) => ms >= 1000),
+            [],
+            "no backoff",
+        );
+        assert.ok(
+            err.message.endsWith(
+                `\nAttempts (1 of at most 5):\n  1. task ${taskArn("t1")}: stop code SpotInterruption; reason "${SPOT_REASON}"; exit code 143`,
+            ),
+            err.message,
+        );
+        assert.ok(
+            h.lines.includes("[migrate] Attempt 1 of 5 (task t1) failed; not retried: retryStrategy.evaluateOnExit[0] matched."),
+            h.lines.join("\n"),
+        );
     });
 
     it("a non-zero exit is retried only when a rule says so", async () => {
@@ -212,10 +257,16 @@ describe("lifecycle/attempts: createRun with a retryStrategy, against faked SDK 
         script(plain.h, ["t1", "t2"], { t1: [exited("t1", 75)], t2: [exited("t2", 0)] });
         const err = await rejection(plain.h.clock.run(createRun(plain.inputs, plain.h.ports)));
         assert.equal(plain.h.ecs.commandCalls(RunTaskCommand).length, 1);
-        assert.ok(plain.h.lines.includes("[migrate] Attempt 1 of 3 (task t1) failed; not retried: the failure may be the task's own (no rule says to retry it)."));
+        assert.ok(
+            plain.h.lines.includes(
+                "[migrate] Attempt 1 of 3 (task t1) failed; not retried: the failure may be the task's own (no rule says to retry it).",
+            ),
+        );
         assert.match(err.message, /exit code 75/);
 
-        const ruled = await setUp({ retryStrategy: { attempts: 3, backoffSeconds: 1, evaluateOnExit: [{ onExitCode: "75", action: "RETRY" }] } });
+        const ruled = await setUp({
+            retryStrategy: { attempts: 3, backoffSeconds: 1, evaluateOnExit: [{ onExitCode: "75", action: "RETRY" }] },
+        });
         script(ruled.h, ["t1", "t2"], { t1: [exited("t1", 75)], t2: [exited("t2", 0)] });
         const result = await ruled.h.clock.run(createRun(ruled.inputs, ruled.h.ports));
         assert.equal(ruled.h.ecs.commandCalls(RunTaskCommand).length, 2);
@@ -250,15 +301,28 @@ describe("lifecycle/attempts: createRun with a retryStrategy, against faked SDK 
         it("the next `up` attaches to the attempt in flight, knows its number, and goes on from there", async () => {
             const { h, inputs } = await setUp({ retryStrategy: { attempts: 3, backoffSeconds: 0 } });
             // Attempt 2 of the interrupted `up` is still running; attempt 1 had stopped.
-            const inFlight = task("t2", "RUNNING", { startedAt: STARTED_AT, tags: [hashTagOf(inputs), { key: "ecs-task-run:attempt", value: "2" }] });
-            h.ecs.on(ListTasksCommand).resolvesOnce({ taskArns: [taskArn("t2")] }).resolves({ taskArns: [] });
-            script(h, ["t3"], { t2: [task("t2", "RUNNING", { startedAt: STARTED_AT }), interrupted("t2")], t3: [exited("t3", 0)] }, [inFlight]);
+            const inFlight = task("t2", "RUNNING", {
+                startedAt: STARTED_AT,
+                tags: [hashTagOf(inputs), { key: "ecs-task-run:attempt", value: "2" }],
+            });
+            h.ecs
+                .on(ListTasksCommand)
+                .resolvesOnce({ taskArns: [taskArn("t2")] })
+                .resolves({ taskArns: [] });
+            script(h, ["t3"], { t2: [task("t2", "RUNNING", { startedAt: STARTED_AT }), interrupted("t2")], t3: [exited("t3", 0)] }, [
+                inFlight,
+            ]);
 
             const result = await h.clock.run(createRun(inputs, h.ports));
 
             // No second copy of attempt 2, no new attempt 1: one RunTask, attempt 3.
             assert.deepEqual(attemptTags(h), ["3"]);
-            assert.ok(h.lines.includes(`[migrate] Attempt 2/3: Attaching to task ${taskArn("t2")}, still RUNNING from an earlier, interrupted run.`), h.lines.join("\n"));
+            assert.ok(
+                h.lines.includes(
+                    `[migrate] Attempt 2/3: Attaching to task ${taskArn("t2")}, still RUNNING from an earlier, interrupted run.`,
+                ),
+                h.lines.join("\n"),
+            );
             assert.deepEqual(result.attempts, [record(2, interrupted("t2")), record(3, exited("t3", 0))]);
             assert.equal(result.taskArn, taskArn("t3"));
         });
@@ -272,7 +336,10 @@ describe("lifecycle/attempts: createRun with a retryStrategy, against faked SDK 
             const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
 
             assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 0);
-            assert.ok(err.message.includes(`\nAttempts (1 of at most 2):\n  2. task ${taskArn("t2")}: stop code SpotInterruption`), err.message);
+            assert.ok(
+                err.message.includes(`\nAttempts (1 of at most 2):\n  2. task ${taskArn("t2")}: stop code SpotInterruption`),
+                err.message,
+            );
         });
     });
 });

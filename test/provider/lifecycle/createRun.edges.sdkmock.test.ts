@@ -21,7 +21,22 @@ import { trackedTasks } from "../../../provider/lifecycle/activeTasks";
 import { createRun, logLocation } from "../../../provider/lifecycle/createRun";
 import { resetRegistrationMemory } from "../../../provider/run/registration";
 import type { TaskDefinition } from "../../../provider/types";
-import { CLUSTER_ARN, checked, defaultVpc, describeScript, EXEC_ROLE, FAMILY, freshFamily, harness, hashTagOf, rejection, T0, task, taskArn, tdArn } from "./sdkMocks";
+import {
+    CLUSTER_ARN,
+    checked,
+    defaultVpc,
+    describeScript,
+    EXEC_ROLE,
+    FAMILY,
+    freshFamily,
+    harness,
+    hashTagOf,
+    rejection,
+    T0,
+    task,
+    taskArn,
+    tdArn,
+} from "./sdkMocks";
 
 const STARTED_AT = new Date("2024-01-01T00:00:01.000Z");
 const STOPPED_AT = new Date("2024-01-01T00:00:04.000Z");
@@ -41,7 +56,9 @@ function exited(id: string, exitCode: number | undefined, extra: Parameters<type
 /** A log stream whose lines are all on the first page. */
 function onePage(lines: string[]) {
     return (input: GetLogEventsCommandInput) =>
-        input.nextToken ? { events: [], nextForwardToken: input.nextToken } : { events: lines.map((message, i) => ({ message, timestamp: T0 + i })), nextForwardToken: "f1" };
+        input.nextToken
+            ? { events: [], nextForwardToken: input.nextToken }
+            : { events: lines.map((message, i) => ({ message, timestamp: T0 + i })), nextForwardToken: "f1" };
 }
 
 const BASE_ARN = tdArn("base", 3);
@@ -68,7 +85,9 @@ describe("lifecycle/createRun: edges", () => {
     describe("a task definition given by ARN", () => {
         it("not found: fails naming the ARN and the region, before anything runs", async () => {
             const h = harness();
-            h.ecs.on(DescribeTaskDefinitionCommand).rejects(new ClientException({ message: "Unable to describe task definition.", ...meta }));
+            h.ecs
+                .on(DescribeTaskDefinitionCommand)
+                .rejects(new ClientException({ message: "Unable to describe task definition.", ...meta }));
             const inputs = await checked({ taskDefinitionArn: "gone:1", command: ["true"] });
             const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
             assert.equal(err.message, "`taskDefinitionArn` gone:1 was not found in us-east-1: check the ARN or family and the region.");
@@ -98,7 +117,9 @@ describe("lifecycle/createRun: edges", () => {
             const result = await h.clock.run(createRun(inputs, h.ports));
             assert.equal(result.taskDefinitionArn, BASE_ARN);
             assert.equal(result.exitCode, 0);
-            assert.deepEqual(h.ecs.commandCalls(RunTaskCommand)[0].args[0].input.overrides?.containerOverrides, [{ name: "side", command: ["true"] }]);
+            assert.deepEqual(h.ecs.commandCalls(RunTaskCommand)[0].args[0].input.overrides?.containerOverrides, [
+                { name: "side", command: ["true"] },
+            ]);
         });
     });
 
@@ -109,7 +130,13 @@ describe("lifecycle/createRun: edges", () => {
         h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t1", "PROVISIONING")], failures: [] });
         describeScript(h, { watched: [task("t1", "RUNNING", { startedAt: STARTED_AT })] });
         h.logs.on(GetLogEventsCommand).callsFake(onePage(["starting"]));
-        const inputs = await checked({ image: "alpine:3.20", command: ["serve"], executionRoleArn: EXEC_ROLE, configureCloudwatchLogs: true, waitForCompletion: false });
+        const inputs = await checked({
+            image: "alpine:3.20",
+            command: ["serve"],
+            executionRoleArn: EXEC_ROLE,
+            configureCloudwatchLogs: true,
+            waitForCompletion: false,
+        });
 
         const result = await h.clock.run(createRun(inputs, h.ports));
 
@@ -153,7 +180,12 @@ describe("lifecycle/createRun: edges", () => {
             h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t1", "PROVISIONING")], failures: [] });
             describeScript(h, { watched: [exited("t1", 2)] });
             h.logs.on(GetLogEventsCommand).callsFake(onePage([]));
-            const inputs = await checked({ image: "alpine:3.20", command: ["true"], executionRoleArn: EXEC_ROLE, configureCloudwatchLogs: true });
+            const inputs = await checked({
+                image: "alpine:3.20",
+                command: ["true"],
+                executionRoleArn: EXEC_ROLE,
+                configureCloudwatchLogs: true,
+            });
             const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
             assert.match(err.message, new RegExp(`\\nNo log lines were found in ecs-task-run/${FAMILY}/main/t1\\.$`));
 
@@ -213,7 +245,11 @@ describe("lifecycle/createRun: edges", () => {
         describeScript(h, { watched: [exited("t1", 0)] });
         await h.clock.run(createRun(await checked({ image: "alpine:3.20", command: ["true"], cluster: "jobs" }), h.ports));
         const said = h.lines.filter((l) => l.startsWith("[migrate] "));
-        assert.deepEqual(said.slice(0, 3), [`[migrate] Preparing task definition family ${FAMILY}...`, "[migrate] Running task in cluster jobs...", `[migrate] Started task ${taskArn("t1")}.`]);
+        assert.deepEqual(said.slice(0, 3), [
+            `[migrate] Preparing task definition family ${FAMILY}...`,
+            "[migrate] Running task in cluster jobs...",
+            `[migrate] Started task ${taskArn("t1")}.`,
+        ]);
         const g = harness();
         defaultVpc(g);
         freshFamily(g);
@@ -236,7 +272,14 @@ describe("lifecycle/createRun: edges", () => {
                 if (!seen.some((t) => t.lastStatus === "STOPPED")) readsWhileRunning.push(h.clock.now() - T0);
                 return onePage(["hello"])(input);
             });
-            const inputs = await checked({ image: "alpine:3.20", command: ["true"], executionRoleArn: EXEC_ROLE, configureCloudwatchLogs: true, streamOutput, taskWatchPollInterval: 5 });
+            const inputs = await checked({
+                image: "alpine:3.20",
+                command: ["true"],
+                executionRoleArn: EXEC_ROLE,
+                configureCloudwatchLogs: true,
+                streamOutput,
+                taskWatchPollInterval: 5,
+            });
             const result = await h.clock.run(createRun(inputs, h.ports));
             assert.deepEqual(result.logTail, ["hello"]);
             return { readsWhileRunning, lines: h.lines };
@@ -244,7 +287,10 @@ describe("lifecycle/createRun: edges", () => {
         const streamed = await run(true);
         assert.ok(streamed.readsWhileRunning.length >= 5, `reads ${streamed.readsWhileRunning.join(",")}`);
         const gaps = streamed.readsWhileRunning.slice(2).map((t, i) => t - streamed.readsWhileRunning[i + 1]);
-        assert.ok(gaps.every((g) => g === 0 || g === 1000), `gaps ${gaps.join(",")}`);
+        assert.ok(
+            gaps.every((g) => g === 0 || g === 1000),
+            `gaps ${gaps.join(",")}`,
+        );
         assert.ok(streamed.lines.includes("hello"));
         const quiet = await run(false);
         assert.deepEqual(quiet.readsWhileRunning, []);
@@ -262,30 +308,50 @@ describe("lifecycle/createRun: edges", () => {
         h.ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: "RESOURCE:CPU" }] });
         const inputs = await checked({ image: "alpine:3.20", command: ["true"] });
         // The adopt lookup (with tags) does not know t9 yet (MISSING); the watcher sees it later.
-        describeScript(h, { tagged: [], watched: [task("t9", "PROVISIONING", { taskArn: taskArn("t9"), tags: [hashTagOf(inputs)] }), exited("t9", 0, { taskArn: taskArn("t9") })] });
+        describeScript(h, {
+            tagged: [],
+            watched: [
+                task("t9", "PROVISIONING", { taskArn: taskArn("t9"), tags: [hashTagOf(inputs)] }),
+                exited("t9", 0, { taskArn: taskArn("t9") }),
+            ],
+        });
 
         const result = await h.clock.run(createRun(inputs, h.ports));
 
         assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 1);
         assert.equal(result.taskArn, taskArn("t9"));
         assert.equal(result.exitCode, 0);
-        assert.ok(h.lines.includes(`[migrate] RunTask reported RESOURCE:CPU, but started task ${taskArn("t9")}: using it.`), h.lines.join("\n"));
+        assert.ok(
+            h.lines.includes(`[migrate] RunTask reported RESOURCE:CPU, but started task ${taskArn("t9")}: using it.`),
+            h.lines.join("\n"),
+        );
     });
 
     describe("logLocation", () => {
-        const td = (logConfiguration: unknown): TaskDefinition => ({ containerDefinitions: [{ name: "main", image: "a", logConfiguration } as never] });
+        const td = (logConfiguration: unknown): TaskDefinition => ({
+            containerDefinitions: [{ name: "main", image: "a", logConfiguration } as never],
+        });
         const arn = taskArn("abc");
 
         it("names the awslogs stream of the container: <prefix>/<container>/<task id>", () => {
-            assert.deepEqual(logLocation(td({ logDriver: "awslogs", options: { "awslogs-group": "g", "awslogs-stream-prefix": "p" } }), "main", arn), { group: "g", stream: "p/main/abc" });
+            assert.deepEqual(
+                logLocation(td({ logDriver: "awslogs", options: { "awslogs-group": "g", "awslogs-stream-prefix": "p" } }), "main", arn),
+                { group: "g", stream: "p/main/abc" },
+            );
         });
 
         it("is undefined when the stream cannot be named", () => {
             assert.equal(logLocation(null, "main", arn), undefined);
             assert.equal(logLocation({}, "main", arn), undefined);
-            assert.equal(logLocation(td({ logDriver: "awslogs", options: { "awslogs-group": "g", "awslogs-stream-prefix": "p" } }), "other", arn), undefined);
+            assert.equal(
+                logLocation(td({ logDriver: "awslogs", options: { "awslogs-group": "g", "awslogs-stream-prefix": "p" } }), "other", arn),
+                undefined,
+            );
             assert.equal(logLocation(td(undefined), "main", arn), undefined);
-            assert.equal(logLocation(td({ logDriver: "splunk", options: { "awslogs-group": "g", "awslogs-stream-prefix": "p" } }), "main", arn), undefined);
+            assert.equal(
+                logLocation(td({ logDriver: "splunk", options: { "awslogs-group": "g", "awslogs-stream-prefix": "p" } }), "main", arn),
+                undefined,
+            );
             assert.equal(logLocation(td({ logDriver: "awslogs" }), "main", arn), undefined);
             assert.equal(logLocation(td({ logDriver: "awslogs", options: { "awslogs-group": "g" } }), "main", arn), undefined);
             assert.equal(logLocation(td({ logDriver: "awslogs", options: { "awslogs-stream-prefix": "p" } }), "main", arn), undefined);

@@ -73,7 +73,9 @@ function streamed(lines: string[]): string[] {
 }
 
 /** A log stream with these lines, over pages: `lines[i]` is page i (the end answers the token it was sent). */
-function logPages(pages: string[][]): (input: GetLogEventsCommandInput) => { events: { message: string; timestamp: number }[]; nextForwardToken: string } {
+function logPages(
+    pages: string[][],
+): (input: GetLogEventsCommandInput) => { events: { message: string; timestamp: number }[]; nextForwardToken: string } {
     return (input) => {
         const page = input.nextToken === undefined ? 0 : Number(input.nextToken.slice(1));
         const events = (pages[page] ?? []).map((message, i) => ({ message, timestamp: T0 + page * 100 + i }));
@@ -98,7 +100,16 @@ const BASE: TaskDefinition = {
     memory: "512",
     executionRoleArn: EXEC_ROLE,
     containerDefinitions: [
-        { name: "app", image: "registry.example.com/app:1", essential: true, cpu: 0, portMappings: [], environment: [], mountPoints: [], volumesFrom: [] },
+        {
+            name: "app",
+            image: "registry.example.com/app:1",
+            essential: true,
+            cpu: 0,
+            portMappings: [],
+            environment: [],
+            mountPoints: [],
+            volumesFrom: [],
+        },
     ],
 };
 
@@ -110,9 +121,16 @@ describe("lifecycle/createRun against faked SDK clients", () => {
         const h = harness();
         defaultVpc(h);
         freshFamily(h);
-        const inputs = await checked({ image: "alpine:3.20", command: ["sh", "-c", "migrate"], executionRoleArn: EXEC_ROLE, streamOutput: true });
+        const inputs = await checked({
+            image: "alpine:3.20",
+            command: ["sh", "-c", "migrate"],
+            executionRoleArn: EXEC_ROLE,
+            streamOutput: true,
+        });
         h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t1", "PROVISIONING")], failures: [] });
-        const seen = describeScript(h, { watched: [task("t1", "PENDING"), task("t1", "RUNNING", { startedAt: STARTED_AT }), exited("t1", 0)] });
+        const seen = describeScript(h, {
+            watched: [task("t1", "PENDING"), task("t1", "RUNNING", { startedAt: STARTED_AT }), exited("t1", 0)],
+        });
         // The stream does not exist at the first read; a page may be empty while more follows;
         // a line arrives after the task is STOPPED (read by the drain).
         let reads = 0;
@@ -145,17 +163,26 @@ describe("lifecycle/createRun against faked SDK clients", () => {
         assert.equal(registered.family, FAMILY);
         assert.deepEqual(registered.containerDefinitions?.[0].logConfiguration, {
             logDriver: "awslogs",
-            options: { "awslogs-create-group": "true", "awslogs-group": "ecs-task-run", "awslogs-region": "us-east-1", "awslogs-stream-prefix": FAMILY },
+            options: {
+                "awslogs-create-group": "true",
+                "awslogs-group": "ecs-task-run",
+                "awslogs-region": "us-east-1",
+                "awslogs-stream-prefix": FAMILY,
+            },
         });
         // The default VPC and its subnets, every page.
         assert.deepEqual(commandNames(h.ec2), ["DescribeVpcs", "DescribeSubnets", "DescribeSubnets"]);
         assert.deepEqual(h.ec2.commandCalls(DescribeVpcsCommand)[0].args[0].input, { Filters: [{ Name: "isDefault", Values: ["true"] }] });
         assert.deepEqual(
             h.ec2.commandCalls(DescribeSubnetsCommand).map((c) => c.args[0].input),
-            [{ Filters: [{ Name: "vpc-id", Values: ["vpc-def"] }] }, { Filters: [{ Name: "vpc-id", Values: ["vpc-def"] }], NextToken: "page2" }],
+            [
+                { Filters: [{ Name: "vpc-id", Values: ["vpc-def"] }] },
+                { Filters: [{ Name: "vpc-id", Values: ["vpc-def"] }], NextToken: "page2" },
+            ],
         );
         // The attach check and the known tasks: by startedBy, RUNNING.
-        for (const call of h.ecs.commandCalls(ListTasksCommand)) assert.deepEqual(call.args[0].input, { startedBy: STARTED_BY, desiredStatus: "RUNNING" });
+        for (const call of h.ecs.commandCalls(ListTasksCommand))
+            assert.deepEqual(call.args[0].input, { startedBy: STARTED_BY, desiredStatus: "RUNNING" });
         // RunTask: the planned request with the registered ARN, the subnets and a fresh clientToken.
         const sent = h.ecs.commandCalls(RunTaskCommand)[0].args[0].input;
         assert.match(sent.clientToken ?? "", /^[0-9a-f-]{36}$/);
@@ -238,7 +265,12 @@ describe("lifecycle/createRun against faked SDK clients", () => {
 
         assert.equal(err.name, "RunFailedError");
         assert.ok(err.message.startsWith(`Task ${taskArn("t1")} failed: container main stopped with exit code 2 `), err.message);
-        assert.ok(err.message.includes('stop code EssentialContainerExited; reason "Essential container in task exited"; container main: exit code 2'), err.message);
+        assert.ok(
+            err.message.includes(
+                'stop code EssentialContainerExited; reason "Essential container in task exited"; container main: exit code 2',
+            ),
+            err.message,
+        );
         assert.ok(err.message.includes("`failOnNonZeroExit`"), err.message);
         assert.ok(
             err.message.endsWith(`\nLast 2 log lines of ${STREAM_T1}:\n  starting migration\n  ERROR: relation "users" does not exist`),
@@ -319,7 +351,9 @@ describe("lifecycle/createRun against faked SDK clients", () => {
 
         assert.equal(err.name, "RunFailedError");
         assert.ok(
-            err.message.startsWith(`Task ${taskArn("t1")} did not start within \`taskStartTimeoutSeconds\` 10; it was stopped. Raise \`taskStartTimeoutSeconds\``),
+            err.message.startsWith(
+                `Task ${taskArn("t1")} did not start within \`taskStartTimeoutSeconds\` 10; it was stopped. Raise \`taskStartTimeoutSeconds\``,
+            ),
             err.message,
         );
         assert.match(err.message, /last status PENDING/);
@@ -331,7 +365,12 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             [{ cluster: CLUSTER_ARN, task: taskArn("t1"), reason: 'Stopped by Pulumi EcsTaskRun "migrate": it did not start within 10s' }],
         );
         // The task is stopped, then the run's use of the revision released: the revision had no other use.
-        assert.deepEqual(commandNames(h.ecs).slice(-4), ["StopTask", "UntagResource", "DescribeTaskDefinition", "DeregisterTaskDefinition"]);
+        assert.deepEqual(commandNames(h.ecs).slice(-4), [
+            "StopTask",
+            "UntagResource",
+            "DescribeTaskDefinition",
+            "DeregisterTaskDefinition",
+        ]);
         assert.deepEqual(trackedTasks(), []);
     });
 
@@ -429,7 +468,10 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             defaultVpc(h);
             freshFamily(h);
             const inputs = await checked({ image: "alpine:3.20", command: ["true"] });
-            const noMemory = { tasks: [], failures: [{ arn: "arn:aws:ecs:us-east-1:123456789012:container-instance/default/ci1", reason: "RESOURCE:MEMORY" }] };
+            const noMemory = {
+                tasks: [],
+                failures: [{ arn: "arn:aws:ecs:us-east-1:123456789012:container-instance/default/ci1", reason: "RESOURCE:MEMORY" }],
+            };
             h.ecs
                 .on(RunTaskCommand)
                 .resolvesOnce(noMemory)
@@ -439,12 +481,21 @@ describe("lifecycle/createRun against faked SDK clients", () => {
 
             const result = await h.clock.run(createRun(inputs, h.ports));
 
-            assert.deepEqual(commandNames(h.ecs).slice(2, 9), ["ListTasks", "RunTask", "ListTasks", "RunTask", "ListTasks", "RunTask", "DescribeTasks"]);
+            assert.deepEqual(commandNames(h.ecs).slice(2, 9), [
+                "ListTasks",
+                "RunTask",
+                "ListTasks",
+                "RunTask",
+                "ListTasks",
+                "RunTask",
+                "DescribeTasks",
+            ]);
             const runs = h.ecs.commandCalls(RunTaskCommand).map((c) => c.args[0].input);
             const tokens = runs.map((r) => r.clientToken);
             assert.equal(new Set(tokens).size, 3, `tokens ${tokens.join(", ")}`);
             for (const r of runs) assert.deepEqual({ ...r, clientToken: undefined }, { ...runs[0], clientToken: undefined });
-            for (const call of h.ecs.commandCalls(ListTasksCommand)) assert.deepEqual(call.args[0].input, { startedBy: STARTED_BY, desiredStatus: "RUNNING" });
+            for (const call of h.ecs.commandCalls(ListTasksCommand))
+                assert.deepEqual(call.args[0].input, { startedBy: STARTED_BY, desiredStatus: "RUNNING" });
             // Backoff 1 s then 2 s, scaled by 0.5 + random/2 (the fake's random: 0.5).
             assert.deepEqual(h.clock.sleeps.slice(0, 2), [750, 1500]);
             assert.ok(h.lines.includes("[migrate] RunTask: RESOURCE:MEMORY; trying again in 750 ms (attempt 2)."), h.lines.join("\n"));
@@ -468,10 +519,18 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             describeScript(h, {
                 tagged: [
                     // A live resource's task (a create returned it: the old half of a replacement).
-                    task("t0", "RUNNING", { tags: [{ key: "ecs-task-run:inputs-hash", value: "0000" }, { key: "ecs-task-run:recorded", value: "true" }] }),
+                    task("t0", "RUNNING", {
+                        tags: [
+                            { key: "ecs-task-run:inputs-hash", value: "0000" },
+                            { key: "ecs-task-run:recorded", value: "true" },
+                        ],
+                    }),
                     task("t9", "PROVISIONING", { tags: [hashTagOf(inputs)] }),
                 ],
-                watched: [task("t9", "RUNNING", { taskArn: taskArn("t9"), startedAt: STARTED_AT }), exited("t9", 0, { taskArn: taskArn("t9") })],
+                watched: [
+                    task("t9", "RUNNING", { taskArn: taskArn("t9"), startedAt: STARTED_AT }),
+                    exited("t9", 0, { taskArn: taskArn("t9") }),
+                ],
             });
 
             const result = await h.clock.run(createRun(inputs, h.ports));
@@ -483,8 +542,15 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             assert.equal(result.taskArn, taskArn("t9"));
             assert.equal(result.exitCode, 0);
             assert.equal(result.runTaskRequest.clientToken, h.ecs.commandCalls(RunTaskCommand)[0].args[0].input.clientToken);
-            assert.ok(h.lines.includes(`[migrate] RunTask reported RESOURCE:CPU, but started task ${taskArn("t9")}: using it.`), h.lines.join("\n"));
-            assert.deepEqual(h.clock.sleeps.filter((ms) => ms === 750), [], "no backoff before adopting");
+            assert.ok(
+                h.lines.includes(`[migrate] RunTask reported RESOURCE:CPU, but started task ${taskArn("t9")}: using it.`),
+                h.lines.join("\n"),
+            );
+            assert.deepEqual(
+                h.clock.sleeps.filter((ms) => ms === 750),
+                [],
+                "no backoff before adopting",
+            );
             assert.equal(h.ecs.commandCalls(StopTaskCommand).length, 0, "the older task, recorded by a live resource, is left alone");
         });
 
@@ -494,13 +560,19 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             freshFamily(h);
             h.ecs.on(DeregisterTaskDefinitionCommand).resolves({});
             const inputs = await checked({ image: "alpine:3.20", command: ["true"], taskStartTimeoutSeconds: 5 });
-            h.ecs.on(RunTaskCommand).resolves({ tasks: [], failures: [{ reason: "Capacity is unavailable at this time. Please try again later or in a different availability zone" }] });
+            h.ecs.on(RunTaskCommand).resolves({
+                tasks: [],
+                failures: [{ reason: "Capacity is unavailable at this time. Please try again later or in a different availability zone" }],
+            });
 
             const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
 
             // 750 + 1500 ms waited; a third wait of 3000 ms would pass the 5 s deadline.
             assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 3);
-            assert.match(err.message, /^RunTask found no capacity after 3 attempts within `taskStartTimeoutSeconds` 5: Capacity is unavailable at this time/);
+            assert.match(
+                err.message,
+                /^RunTask found no capacity after 3 attempts within `taskStartTimeoutSeconds` 5: Capacity is unavailable at this time/,
+            );
             assert.equal(h.ecs.commandCalls(DeregisterTaskDefinitionCommand).length, 1);
         });
     });
@@ -512,7 +584,9 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             freshFamily(h);
             h.ecs.on(DeregisterTaskDefinitionCommand).resolves({});
             const inputs = await checked({ image: "alpine:3.20", command: ["true"], cluster: "jobs" });
-            h.ecs.on(RunTaskCommand).rejects(new ClusterNotFoundException({ message: "Cluster not found.", $metadata: { httpStatusCode: 400 } }));
+            h.ecs
+                .on(RunTaskCommand)
+                .rejects(new ClusterNotFoundException({ message: "Cluster not found.", $metadata: { httpStatusCode: 400 } }));
 
             const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
 
@@ -530,7 +604,9 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             freshFamily(h);
             h.ecs.on(DeregisterTaskDefinitionCommand).resolves({});
             const inputs = await checked({ image: "alpine:3.20", command: ["true"], cluster: "jobs" });
-            h.ecs.on(ListTasksCommand).rejects(new ClusterNotFoundException({ message: "Cluster not found.", $metadata: { httpStatusCode: 400 } }));
+            h.ecs
+                .on(ListTasksCommand)
+                .rejects(new ClusterNotFoundException({ message: "Cluster not found.", $metadata: { httpStatusCode: 400 } }));
 
             const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
 
@@ -551,7 +627,14 @@ describe("lifecycle/createRun against faked SDK clients", () => {
                 status: "ACTIVE",
                 compatibilities: ["EC2", "FARGATE"],
                 registeredAt: new Date("2023-12-31T23:59:00.000Z"),
-                containerDefinitions: (definition.containerDefinitions ?? []).map((c) => ({ ...c, cpu: 0, essential: true, portMappings: [], mountPoints: [], volumesFrom: [] })),
+                containerDefinitions: (definition.containerDefinitions ?? []).map((c) => ({
+                    ...c,
+                    cpu: 0,
+                    essential: true,
+                    portMappings: [],
+                    mountPoints: [],
+                    volumesFrom: [],
+                })),
             };
             // Registered by the interrupted run: managed, with that run's pending use (taken over now).
             h.ecs.on(DescribeTaskDefinitionCommand).resolves({
@@ -570,8 +653,17 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             registeredBefore(h, inputs.plan.taskDefinition!, hashTagOf(inputs).value);
             h.ecs.on(ListTasksCommand).resolves({ taskArns: [taskArn("t7")] });
             const seen = describeScript(h, {
-                tagged: [task("t7", "RUNNING", { taskArn: taskArn("t7"), startedAt: STARTED_AT, tags: [{ key: "team", value: "db" }, hashTagOf(inputs)] })],
-                watched: [task("t7", "RUNNING", { taskArn: taskArn("t7"), startedAt: STARTED_AT }), exited("t7", 0, { taskArn: taskArn("t7") })],
+                tagged: [
+                    task("t7", "RUNNING", {
+                        taskArn: taskArn("t7"),
+                        startedAt: STARTED_AT,
+                        tags: [{ key: "team", value: "db" }, hashTagOf(inputs)],
+                    }),
+                ],
+                watched: [
+                    task("t7", "RUNNING", { taskArn: taskArn("t7"), startedAt: STARTED_AT }),
+                    exited("t7", 0, { taskArn: taskArn("t7") }),
+                ],
             });
 
             const result = await h.clock.run(createRun(inputs, h.ports));
@@ -579,14 +671,22 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 0);
             assert.equal(h.ecs.commandCalls(RegisterTaskDefinitionCommand).length, 0, "the interrupted run's revision is taken over");
             // The interrupted run's pending use is taken over (no tag to add): described twice (latest, then still ACTIVE).
-            assert.deepEqual(commandNames(h.ecs).slice(0, 4), ["DescribeTaskDefinition", "DescribeTaskDefinition", "ListTasks", "DescribeTasks"]);
+            assert.deepEqual(commandNames(h.ecs).slice(0, 4), [
+                "DescribeTaskDefinition",
+                "DescribeTaskDefinition",
+                "ListTasks",
+                "DescribeTasks",
+            ]);
             assert.deepEqual(h.ecs.commandCalls(ListTasksCommand)[0].args[0].input, { startedBy: STARTED_BY, desiredStatus: "RUNNING" });
             assert.deepEqual(h.ecs.commandCalls(DescribeTasksCommand)[0].args[0].input, { tasks: [taskArn("t7")], include: ["TAGS"] });
             assert.deepEqual(
                 seen.map((t) => t.lastStatus),
                 ["RUNNING", "STOPPED"],
             );
-            assert.ok(h.lines.includes(`[migrate] Attaching to task ${taskArn("t7")}, still RUNNING from an earlier, interrupted run.`), h.lines.join("\n"));
+            assert.ok(
+                h.lines.includes(`[migrate] Attaching to task ${taskArn("t7")}, still RUNNING from an earlier, interrupted run.`),
+                h.lines.join("\n"),
+            );
             assert.equal(result.taskArn, taskArn("t7"));
             assert.equal(result.exitCode, 0);
             assert.equal(result.taskDefinitionArn, tdArn(FAMILY, 1));
@@ -605,8 +705,16 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             h.ecs.on(ListTasksCommand).resolves({ taskArns: [taskArn("t7")] });
             h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t8", "PROVISIONING", { taskArn: taskArn("t8") })], failures: [] });
             const seen = describeScript(h, {
-                tagged: [task("t7", "RUNNING", { taskArn: taskArn("t7"), tags: [{ key: "ecs-task-run:inputs-hash", value: "0123456789abcdef0123456789abcdef" }] })],
-                watched: [task("t8", "RUNNING", { taskArn: taskArn("t8"), startedAt: STARTED_AT }), exited("t8", 0, { taskArn: taskArn("t8") })],
+                tagged: [
+                    task("t7", "RUNNING", {
+                        taskArn: taskArn("t7"),
+                        tags: [{ key: "ecs-task-run:inputs-hash", value: "0123456789abcdef0123456789abcdef" }],
+                    }),
+                ],
+                watched: [
+                    task("t8", "RUNNING", { taskArn: taskArn("t8"), startedAt: STARTED_AT }),
+                    exited("t8", 0, { taskArn: taskArn("t8") }),
+                ],
             });
 
             const result = await h.clock.run(createRun(inputs, h.ports));
@@ -616,14 +724,28 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             assert.equal(result.taskArn, taskArn("t8"));
             assert.ok(seen.every((t) => t.taskArn === taskArn("t8")));
             assert.deepEqual(
-                h.ecs.commandCalls(DescribeTasksCommand).slice(1).map((c) => c.args[0].input.tasks),
+                h.ecs
+                    .commandCalls(DescribeTasksCommand)
+                    .slice(1)
+                    .map((c) => c.args[0].input.tasks),
                 seen.map(() => [taskArn("t8")]),
             );
             assert.deepEqual(
                 h.ecs.commandCalls(StopTaskCommand).map((c) => c.args[0].input),
-                [{ cluster: CLUSTER_ARN, task: taskArn("t7"), reason: 'Stopped by Pulumi EcsTaskRun "migrate": an interrupted run of other inputs left it running' }],
+                [
+                    {
+                        cluster: CLUSTER_ARN,
+                        task: taskArn("t7"),
+                        reason: 'Stopped by Pulumi EcsTaskRun "migrate": an interrupted run of other inputs left it running',
+                    },
+                ],
             );
-            assert.ok(h.lines.includes(`[migrate] Stopped task ${taskArn("t7")}, left running by an interrupted run of this resource with other inputs.`), h.lines.join("\n"));
+            assert.ok(
+                h.lines.includes(
+                    `[migrate] Stopped task ${taskArn("t7")}, left running by an interrupted run of this resource with other inputs.`,
+                ),
+                h.lines.join("\n"),
+            );
             assert.equal(h.lines.filter((l) => l.includes("Attaching")).length, 0);
         });
     });
@@ -633,7 +755,9 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             const h = harness();
             defaultVpc(h);
             h.ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: BASE as never });
-            h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t3", "PROVISIONING", { taskArn: taskArn("t3"), taskDefinitionArn: BASE_ARN })], failures: [] });
+            h.ecs
+                .on(RunTaskCommand)
+                .resolves({ tasks: [task("t3", "PROVISIONING", { taskArn: taskArn("t3"), taskDefinitionArn: BASE_ARN })], failures: [] });
             const done = { taskArn: taskArn("t3"), taskDefinitionArn: BASE_ARN, containers: [{ name: "app", exitCode: 0 }] };
             describeScript(h, { watched: [task("t3", "RUNNING", { ...done, startedAt: STARTED_AT }), exited("t3", 0, done)] });
             const inputs = await checked({ taskDefinitionArn: BASE_ARN, command: ["./migrate", "--up"] });
@@ -661,7 +785,11 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             const h = harness();
             defaultVpc(h);
             h.ecs.on(DescribeTaskDefinitionCommand).callsFake((input: DescribeTaskDefinitionCommandInput) => {
-                if (input.taskDefinition === tdArn("base", 4)) return { taskDefinition: { taskDefinitionArn: tdArn("base", 4), status: "ACTIVE" }, tags: [{ key: "ecs-task-run:managed", value: "true" }] };
+                if (input.taskDefinition === tdArn("base", 4))
+                    return {
+                        taskDefinition: { taskDefinitionArn: tdArn("base", 4), status: "ACTIVE" },
+                        tags: [{ key: "ecs-task-run:managed", value: "true" }],
+                    };
                 assert.ok(input.taskDefinition === BASE_ARN || input.taskDefinition === "base", input.taskDefinition);
                 return { taskDefinition: BASE };
             });
@@ -669,7 +797,10 @@ describe("lifecycle/createRun against faked SDK clients", () => {
                 taskDefinition: { ...input, taskDefinitionArn: tdArn("base", 4), revision: 4, status: "ACTIVE" },
             }));
             h.ecs.on(DeregisterTaskDefinitionCommand).resolves({});
-            h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t4", "PROVISIONING", { taskArn: taskArn("t4"), taskDefinitionArn: tdArn("base", 4) })], failures: [] });
+            h.ecs.on(RunTaskCommand).resolves({
+                tasks: [task("t4", "PROVISIONING", { taskArn: taskArn("t4"), taskDefinitionArn: tdArn("base", 4) })],
+                failures: [],
+            });
             const done = { taskArn: taskArn("t4"), taskDefinitionArn: tdArn("base", 4), containers: [{ name: "app", exitCode: 0 }] };
             describeScript(h, { watched: [exited("t4", 0, done)] });
             const inputs = await checked({ taskDefinitionArn: BASE_ARN, image: "registry.example.com/app:2" });
@@ -677,7 +808,11 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             const result = await h.clock.run(createRun(inputs, h.ports));
 
             // The base described by ARN, then the family's latest (for reuse), then the new revision registered.
-            assert.deepEqual(commandNames(h.ecs).slice(0, 3), ["DescribeTaskDefinition", "DescribeTaskDefinition", "RegisterTaskDefinition"]);
+            assert.deepEqual(commandNames(h.ecs).slice(0, 3), [
+                "DescribeTaskDefinition",
+                "DescribeTaskDefinition",
+                "RegisterTaskDefinition",
+            ]);
             assert.deepEqual(
                 h.ecs.commandCalls(DescribeTaskDefinitionCommand).map((c) => c.args[0].input),
                 [{ taskDefinition: BASE_ARN }, { taskDefinition: "base", include: ["TAGS"] }],
@@ -692,7 +827,16 @@ describe("lifecycle/createRun against faked SDK clients", () => {
                 memory: "512",
                 executionRoleArn: EXEC_ROLE,
                 containerDefinitions: [
-                    { name: "app", image: "registry.example.com/app:2", essential: true, cpu: 0, portMappings: [], environment: [], mountPoints: [], volumesFrom: [] },
+                    {
+                        name: "app",
+                        image: "registry.example.com/app:2",
+                        essential: true,
+                        cpu: 0,
+                        portMappings: [],
+                        environment: [],
+                        mountPoints: [],
+                        volumesFrom: [],
+                    },
                 ],
             });
             assert.equal(h.ecs.commandCalls(RunTaskCommand)[0].args[0].input.taskDefinition, tdArn("base", 4));

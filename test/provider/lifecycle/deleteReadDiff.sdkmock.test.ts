@@ -28,14 +28,25 @@ describe("lifecycle/deleteRun against faked SDK clients", () => {
     afterEach(() => resetRegistrationMemory());
 
     for (const [what, gone] of [
-        ["InvalidParameterException: the referenced task was not found", new InvalidParameterException({ message: "The referenced task was not found.", ...meta })],
+        [
+            "InvalidParameterException: the referenced task was not found",
+            new InvalidParameterException({ message: "The referenced task was not found.", ...meta }),
+        ],
         ["ClusterNotFoundException", new ClusterNotFoundException({ message: "Cluster not found.", ...meta })],
     ] as const) {
         it(`a task already gone (${what}) and a definition already inactive: resolves, each call sent once`, async () => {
             const h = harness();
             h.ecs.on(StopTaskCommand).rejects(gone);
-            h.ecs.on(DeregisterTaskDefinitionCommand).rejects(new ClientException({ message: "The specified task definition is already INACTIVE.", ...meta }));
-            const state = stateOf(await checked(SPEC), { lastStatus: "RUNNING", exitCode: null, stopCode: null, stoppedReason: null, stoppedAt: null });
+            h.ecs
+                .on(DeregisterTaskDefinitionCommand)
+                .rejects(new ClientException({ message: "The specified task definition is already INACTIVE.", ...meta }));
+            const state = stateOf(await checked(SPEC), {
+                lastStatus: "RUNNING",
+                exitCode: null,
+                stopCode: null,
+                stoppedReason: null,
+                stoppedAt: null,
+            });
 
             await h.clock.run(deleteRun(state, h.ports));
 
@@ -54,14 +65,18 @@ describe("lifecycle/deleteRun against faked SDK clients", () => {
 
     it("a definition that no longer exists (ClientException: does not exist) is no error either", async () => {
         const h = harness();
-        h.ecs.on(DeregisterTaskDefinitionCommand).rejects(new ClientException({ message: "The specified task definition does not exist.", ...meta }));
+        h.ecs
+            .on(DeregisterTaskDefinitionCommand)
+            .rejects(new ClientException({ message: "The specified task definition does not exist.", ...meta }));
         await h.clock.run(deleteRun(stateOf(await checked(SPEC)), h.ports));
         assert.equal(h.ecs.commandCalls(DeregisterTaskDefinitionCommand).length, 1);
     });
 
     it("another error of DeregisterTaskDefinition fails the delete", async () => {
         const h = harness();
-        h.ecs.on(DeregisterTaskDefinitionCommand).rejects(new AccessDeniedException({ message: "not authorized to perform: ecs:DeregisterTaskDefinition", ...meta }));
+        h.ecs
+            .on(DeregisterTaskDefinitionCommand)
+            .rejects(new AccessDeniedException({ message: "not authorized to perform: ecs:DeregisterTaskDefinition", ...meta }));
         const err = await rejection(h.clock.run(deleteRun(stateOf(await checked(SPEC)), h.ports)));
         assert.equal(err.name, "AccessDeniedException");
     });
@@ -70,7 +85,13 @@ describe("lifecycle/deleteRun against faked SDK clients", () => {
         const h = harness();
         h.ecs.on(StopTaskCommand).resolves({ task: task("t1", "RUNNING", { desiredStatus: "STOPPED" }) });
         h.ecs.on(DeregisterTaskDefinitionCommand).resolves({ taskDefinition: { taskDefinitionArn: tdArn(FAMILY, 1), status: "INACTIVE" } });
-        const state = stateOf(await checked({ ...SPEC, waitForCompletion: false }), { lastStatus: "RUNNING", exitCode: null, stopCode: null, stoppedReason: null, stoppedAt: null });
+        const state = stateOf(await checked({ ...SPEC, waitForCompletion: false }), {
+            lastStatus: "RUNNING",
+            exitCode: null,
+            stopCode: null,
+            stoppedReason: null,
+            stoppedAt: null,
+        });
 
         await h.clock.run(deleteRun(state, h.ports));
 
@@ -81,7 +102,10 @@ describe("lifecycle/deleteRun against faked SDK clients", () => {
                 ["DeregisterTaskDefinitionCommand", { taskDefinition: tdArn(FAMILY, 1) }],
             ],
         );
-        assert.deepEqual(h.lines, [`[migrate] Stopped task ${taskArn("t1")}.`, `[migrate] Deregistered task definition ${tdArn(FAMILY, 1)}.`]);
+        assert.deepEqual(h.lines, [
+            `[migrate] Stopped task ${taskArn("t1")}.`,
+            `[migrate] Deregistered task definition ${tdArn(FAMILY, 1)}.`,
+        ]);
     });
 
     it("a STOPPED task is not stopped again", async () => {
@@ -203,7 +227,9 @@ describe("lifecycle/readRun against faked SDK clients", () => {
 
     it("another error (access denied) fails the read", async () => {
         const h = harness();
-        h.ecs.on(DescribeTasksCommand).rejects(new AccessDeniedException({ message: "not authorized to perform: ecs:DescribeTasks", ...meta }));
+        h.ecs
+            .on(DescribeTasksCommand)
+            .rejects(new AccessDeniedException({ message: "not authorized to perform: ecs:DescribeTasks", ...meta }));
         const err = await rejection(h.clock.run(readRun(stateOf(await checked(SPEC), running), h.ports)));
         assert.equal(err.name, "AccessDeniedException");
     });

@@ -85,7 +85,10 @@ describe("provider against the local ECS endpoint: Prefect parity", function () 
         assert.ok(outs.logStreamName?.includes("/app/"));
         assert.deepEqual(
             outs.containers.map((c) => [c.name, c.lastStatus, c.exitCode]),
-            [["log-router", "STOPPED", 143], ["app", "STOPPED", 0]],
+            [
+                ["log-router", "STOPPED", 143],
+                ["app", "STOPPED", 0],
+            ],
         );
         // Prefect's network shape: an empty security group list a customization can append to.
         const network = outs.runTaskRequest.networkConfiguration as { awsvpcConfiguration: { securityGroups: string[] } };
@@ -107,11 +110,20 @@ describe("provider against the local ECS endpoint: Prefect parity", function () 
     it("fails when an essential sidecar exits non-zero, naming it; records it with failOnNonZeroExit false", async () => {
         const spec = { taskDefinition: withSidecar(["sh", "-c", "exit 4"]), containerName: "app", command: ["sleep", "30"] };
         await assert.rejects(create(spec), (err: Error) => {
-            assert.match(err.message, /failed: essential container log-router \(exit code 4\) exited non-zero, while container app \(the run's\) was stopped with the task \(exit code 143\)/);
+            assert.match(
+                err.message,
+                /failed: essential container log-router \(exit code 4\) exited non-zero, while container app \(the run's\) was stopped with the task \(exit code 143\)/,
+            );
             return true;
         });
         const outs = await create({ ...spec, failOnNonZeroExit: false });
-        assert.deepEqual(outs.containers.map((c) => [c.name, c.exitCode]), [["log-router", 4], ["app", 143]]);
+        assert.deepEqual(
+            outs.containers.map((c) => [c.name, c.exitCode]),
+            [
+                ["log-router", 4],
+                ["app", 143],
+            ],
+        );
     });
 
     it("reads `secrets` at start into the container's environment; the values appear in no request", async () => {
@@ -129,24 +141,38 @@ describe("provider against the local ECS endpoint: Prefect parity", function () 
     });
 
     it("takes secret values told over the control API (POST /_emulator/secrets)", async () => {
-        const told = await fetch(`${emulator.url}/_emulator/secrets`, { method: "POST", body: JSON.stringify({ "/shop/told-later": "t-42" }) });
+        const told = await fetch(`${emulator.url}/_emulator/secrets`, {
+            method: "POST",
+            body: JSON.stringify({ "/shop/told-later": "t-42" }),
+        });
         assert.equal(told.status, 201);
         const refused = await fetch(`${emulator.url}/_emulator/secrets`, { method: "POST", body: JSON.stringify({ "/x": 1 }) });
         assert.equal(refused.status, 400);
-        const outs = await create({ command: ["sh", "-c", 'echo "$TOLD"'], secrets: { TOLD: "/shop/told-later" }, configureCloudwatchLogs: true });
+        const outs = await create({
+            command: ["sh", "-c", 'echo "$TOLD"'],
+            secrets: { TOLD: "/shop/told-later" },
+            configureCloudwatchLogs: true,
+        });
         assert.deepEqual(outs.logTail, ["t-42"]);
     });
 
     it("fails to start when a secret cannot be read, with advice for the execution role", async () => {
         await assert.rejects(create({ command: ["true"], secrets: { TOKEN: "/shop/missing" } }), (err: Error) => {
-            assert.match(err.message, /failed to start: stop code TaskFailedToStart; reason "ResourceInitializationError: unable to pull secrets or registry auth/);
+            assert.match(
+                err.message,
+                /failed to start: stop code TaskFailedToStart; reason "ResourceInitializationError: unable to pull secrets or registry auth/,
+            );
             assert.match(err.message, /The execution role arn:aws:iam::123456789012:role\/exec could not read the container's `secrets`/);
             return true;
         });
     });
 
     it("runs on the cluster's default capacity provider strategy with launchType CLUSTER_DEFAULT", async () => {
-        const ecs = new ECSClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+        const ecs = new ECSClient({
+            endpoint: emulator.url,
+            region: "us-east-1",
+            credentials: { accessKeyId: "test", secretAccessKey: "test" },
+        });
         await ecs.send(
             new CreateClusterCommand({
                 clusterName: "spot-default",
@@ -169,10 +195,17 @@ describe("provider against the local ECS endpoint: Prefect parity", function () 
 
     it("advises on an EC2 cluster with no container instances", async () => {
         emulator.setFaults({
-            failNext: { operation: "RunTask", code: "InvalidParameterException", message: "No Container Instances were found in your cluster." },
+            failNext: {
+                operation: "RunTask",
+                code: "InvalidParameterException",
+                message: "No Container Instances were found in your cluster.",
+            },
         });
         await assert.rejects(create({ command: ["true"], launchType: "EC2" }), (err: Error) => {
-            assert.match(err.message, /^Cluster default has no container instances, so launch type EC2 has nowhere to run the task: add EC2 container instances/);
+            assert.match(
+                err.message,
+                /^Cluster default has no container instances, so launch type EC2 has nowhere to run the task: add EC2 container instances/,
+            );
             return true;
         });
         assert.equal(emulator.journal({ operation: "RunTask" }).length, 1);

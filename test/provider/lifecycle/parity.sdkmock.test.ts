@@ -69,7 +69,13 @@ describe("lifecycle/createRun: Prefect parity against faked SDK clients", () => 
         const sent = h.ecs.commandCalls(RunTaskCommand)[0].args[0].input;
         assert.deepEqual(sent.overrides?.containerOverrides, [{ name: "app", command: ["./job"] }]);
         const registered = h.ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input;
-        assert.deepEqual(registered.containerDefinitions?.map((c) => [c.name, c.image]), [["log-router", "fluent-bit:3"], ["app", "app:1"]]);
+        assert.deepEqual(
+            registered.containerDefinitions?.map((c) => [c.name, c.image]),
+            [
+                ["log-router", "fluent-bit:3"],
+                ["app", "app:1"],
+            ],
+        );
     });
 
     it("fails when another essential container exits non-zero, naming it, though the run's container exited 0", async () => {
@@ -83,7 +89,7 @@ describe("lifecycle/createRun: Prefect parity against faked SDK clients", () => 
             err.message,
             `Task ${taskArn("t1")} failed: essential container log-router (exit code 1, "config error") exited non-zero, while container app (the run's) exited with code 0 ` +
                 '(stop code EssentialContainerExited; reason "Essential container in task exited"; container log-router: exit code 1, ' +
-                '"config error"; container app: exit code 0). An essential container\'s failure is the task\'s: fix it, mark it `essential: false` in the ' +
+                "\"config error\"; container app: exit code 0). An essential container's failure is the task's: fix it, mark it `essential: false` in the " +
                 "task definition if the run does not depend on it, or set `failOnNonZeroExit` to false to record the codes without failing.",
         );
         assert.deepEqual(trackedTasks(), []);
@@ -100,14 +106,24 @@ describe("lifecycle/createRun: Prefect parity against faked SDK clients", () => 
         };
         assert.equal((await (await runWithSidecar(containers, { taskDefinition: optional })).run).exitCode, 0);
         const recorded = await (await runWithSidecar(containers, { failOnNonZeroExit: false })).run;
-        assert.deepEqual(recorded.containers.map((c) => c.exitCode), [1, 0]);
+        assert.deepEqual(
+            recorded.containers.map((c) => c.exitCode),
+            [1, 0],
+        );
     });
 
     it("a definition given by ARN with several containers and no containerName fails before RunTask, naming them", async () => {
         const h = harness();
         const arn = tdArn("app", 3);
         h.ecs.on(DescribeTaskDefinitionCommand).resolves({
-            taskDefinition: { ...WITH_SIDECAR, taskDefinitionArn: arn, family: "app", revision: 3, status: "ACTIVE", networkMode: "awsvpc" } as never,
+            taskDefinition: {
+                ...WITH_SIDECAR,
+                taskDefinitionArn: arn,
+                family: "app",
+                revision: 3,
+                status: "ACTIVE",
+                networkMode: "awsvpc",
+            } as never,
         });
         const inputs = await checked({ taskDefinitionArn: arn, command: ["./job"] });
         const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
@@ -124,7 +140,17 @@ describe("lifecycle/createRun: Prefect parity against faked SDK clients", () => 
         const h = harness();
         defaultVpc(h);
         const arn = tdArn("app", 3);
-        const base = { taskDefinitionArn: arn, family: "app", revision: 3, status: "ACTIVE", networkMode: "awsvpc", cpu: "256", memory: "512", requiresCompatibilities: ["FARGATE"], containerDefinitions: [{ name: "app", image: "app:1" }] };
+        const base = {
+            taskDefinitionArn: arn,
+            family: "app",
+            revision: 3,
+            status: "ACTIVE",
+            networkMode: "awsvpc",
+            cpu: "256",
+            memory: "512",
+            requiresCompatibilities: ["FARGATE"],
+            containerDefinitions: [{ name: "app", image: "app:1" }],
+        };
         h.ecs.on(DescribeTaskDefinitionCommand).resolves({ taskDefinition: base as never });
         h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t1", "PROVISIONING", { taskDefinitionArn: arn })], failures: [] });
         describeScript(h, { watched: [stopped([{ name: "app", lastStatus: "STOPPED", exitCode: 0 }], { taskDefinitionArn: arn })] });
@@ -148,7 +174,15 @@ describe("lifecycle/createRun: Prefect parity against faked SDK clients", () => 
         const reason =
             "ResourceInitializationError: failed to validate logger args: create stream has been retried 1 times: failed to create Cloudwatch log stream: " +
             "AccessDeniedException: User: arn:aws:sts::123456789012:assumed-role/exec/abc is not authorized to perform: logs:CreateLogStream : exit status 1";
-        describeScript(h, { watched: [task("t1", "STOPPED", { stopCode: "TaskFailedToStart", stoppedReason: reason, containers: [{ name: "main", lastStatus: "STOPPED" }] })] });
+        describeScript(h, {
+            watched: [
+                task("t1", "STOPPED", {
+                    stopCode: "TaskFailedToStart",
+                    stoppedReason: reason,
+                    containers: [{ name: "main", lastStatus: "STOPPED" }],
+                }),
+            ],
+        });
         const inputs = await checked({ image: "alpine:3.20", executionRoleArn: EXEC_ROLE, streamOutput: true });
 
         const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
@@ -165,7 +199,12 @@ describe("lifecycle/createRun: Prefect parity against faked SDK clients", () => 
         const h = harness();
         freshFamily(h);
         h.ecs.on(DeregisterTaskDefinitionCommand).resolves({});
-        h.ecs.on(RunTaskCommand).rejects(new InvalidParameterException({ message: "No Container Instances were found in your cluster.", $metadata: { httpStatusCode: 400 } }));
+        h.ecs.on(RunTaskCommand).rejects(
+            new InvalidParameterException({
+                message: "No Container Instances were found in your cluster.",
+                $metadata: { httpStatusCode: 400 },
+            }),
+        );
         const inputs = await checked({ image: "alpine:3.20", launchType: "EC2", cluster: "batch" });
 
         const err = await rejection(h.clock.run(createRun(inputs, h.ports)));
@@ -174,7 +213,7 @@ describe("lifecycle/createRun: Prefect parity against faked SDK clients", () => 
         assert.equal(
             err.message,
             "Cluster batch has no container instances, so launch type EC2 has nowhere to run the task: add EC2 container instances registered to it " +
-                "(an Auto Scaling group or capacity provider whose instances run the ECS agent), or run on Fargate (`launchType: \"FARGATE\"`). " +
+                '(an Auto Scaling group or capacity provider whose instances run the ECS agent), or run on Fargate (`launchType: "FARGATE"`). ' +
                 "(No Container Instances were found in your cluster.)",
         );
         assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 1, "not retried: retrying cannot add instances");

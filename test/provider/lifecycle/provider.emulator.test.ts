@@ -67,7 +67,11 @@ describe("provider against the local ECS endpoint", function () {
     }
 
     async function describeDefinitionStatus(arn: string): Promise<string | undefined> {
-        const ecs = new ECSClient({ endpoint: emulator.url, region: "us-east-1", credentials: { accessKeyId: "test", secretAccessKey: "test" } });
+        const ecs = new ECSClient({
+            endpoint: emulator.url,
+            region: "us-east-1",
+            credentials: { accessKeyId: "test", secretAccessKey: "test" },
+        });
         const out = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: arn }));
         ecs.destroy();
         return out.taskDefinition?.status;
@@ -81,7 +85,8 @@ describe("provider against the local ECS endpoint", function () {
         assert.deepEqual(outs.logTail, ["hello from ecs", "line two"]);
         assert.ok(output.join("").includes("hello from ecs\n"), "the log line was streamed to the output");
         assert.ok(outs.logStreamName?.endsWith(`/main/${outs.taskArn.split("/").pop()}`));
-        const subnets = (outs.runTaskRequest.networkConfiguration as { awsvpcConfiguration: { subnets: string[] } }).awsvpcConfiguration.subnets;
+        const subnets = (outs.runTaskRequest.networkConfiguration as { awsvpcConfiguration: { subnets: string[] } }).awsvpcConfiguration
+            .subnets;
         const defaultVpc = emulator.vpcs().find((v) => v.vpc.isDefault);
         assert.deepEqual([...subnets].sort(), defaultVpc!.subnets.map((s) => s.subnetId).sort());
         assert.equal(outs.taskDefinitionRegistered, true);
@@ -120,7 +125,10 @@ describe("provider against the local ECS endpoint", function () {
 
     it("stops a task that does not start within taskStartTimeoutSeconds", async () => {
         emulator.setFaults({ stuckInPending: true });
-        await assert.rejects(create({ command: ["sleep", "30"], taskStartTimeoutSeconds: 1 }), /did not start within `taskStartTimeoutSeconds` 1; it was stopped/);
+        await assert.rejects(
+            create({ command: ["sleep", "30"], taskStartTimeoutSeconds: 1 }),
+            /did not start within `taskStartTimeoutSeconds` 1; it was stopped/,
+        );
         const stops = emulator.journal({ operation: "StopTask" });
         assert.equal(stops.length, 1);
         const task = emulator.tasks().at(-1)!;
@@ -157,7 +165,9 @@ describe("provider against the local ECS endpoint", function () {
         const outs = await create({ command: ["sh", "-c", "sleep 0.3; exit 4"], waitForCompletion: false });
         assert.equal(outs.lastStatus, "RUNNING");
         // Wait for the endpoint to hold the task STOPPED (not for a length of time), then read.
-        await waitFor("the task STOPPED in the endpoint", async () => (emulator.tasks().find((t) => t.taskArn === outs.taskArn)?.lastStatus === "STOPPED" ? true : undefined));
+        await waitFor("the task STOPPED in the endpoint", async () =>
+            emulator.tasks().find((t) => t.taskArn === outs.taskArn)?.lastStatus === "STOPPED" ? true : undefined,
+        );
         const read = await provider.read!(outs.taskArn, outs);
         const props = read.props as TaskRunOutputs;
         assert.equal(props.lastStatus, "STOPPED");
@@ -169,7 +179,10 @@ describe("provider against the local ECS endpoint", function () {
         assert.ok(ec2Vpc);
         emulator.removeDefaultVpc();
         try {
-            await assert.rejects(create({ command: ["true"] }), /Failed to find the default VPC\. Network configuration cannot be inferred\. Pass an explicit `vpcId`/);
+            await assert.rejects(
+                create({ command: ["true"] }),
+                /Failed to find the default VPC\. Network configuration cannot be inferred\. Pass an explicit `vpcId`/,
+            );
         } finally {
             emulator.seedVpc({ isDefault: true });
         }

@@ -42,7 +42,15 @@ describe("redaction of secret inputs", () => {
                 command: ["psql", ["-p", "pw1"]],
                 image: "not-secret",
             };
-            assert.deepEqual(secretStrings(inputs, ["env", "cpu", "enableExecuteCommand", "command"]), ["abcdef", "4096", "true", "psql", "abc", "pw1", "-p"]);
+            assert.deepEqual(secretStrings(inputs, ["env", "cpu", "enableExecuteCommand", "command"]), [
+                "abcdef",
+                "4096",
+                "true",
+                "psql",
+                "abc",
+                "pw1",
+                "-p",
+            ]);
         });
 
         it("a secret string that is JSON of an object or a list adds its parsed leaves; other text is only itself", () => {
@@ -67,7 +75,16 @@ describe("redaction of secret inputs", () => {
         });
 
         it("redactDeep replaces numbers and booleans equal to a secret, keeps the others, null and the shape, and copies", () => {
-            const value = { port: 5432, other: 1, flag: true, off: false, none: null, list: [5432, "5432/tcp"], single: [5432], nested: { n: 5432 } };
+            const value = {
+                port: 5432,
+                other: 1,
+                flag: true,
+                off: false,
+                none: null,
+                list: [5432, "5432/tcp"],
+                single: [5432],
+                nested: { n: 5432 },
+            };
             assert.deepEqual(redactDeep(value, ["5432", "true"]), {
                 port: S,
                 other: 1,
@@ -93,12 +110,13 @@ describe("redaction of secret inputs", () => {
             const text = JSON.stringify(inputs.plan);
             assert.ok(!text.includes("abc"), text);
             assert.ok(!text.includes(`${S}def`), text);
-            const override = (inputs.plan.runTaskRequest.overrides as { containerOverrides: { command: string[]; environment: { name: string; value: string }[] }[] }).containerOverrides[0];
+            const override = (
+                inputs.plan.runTaskRequest.overrides as {
+                    containerOverrides: { command: string[]; environment: { name: string; value: string }[] }[];
+                }
+            ).containerOverrides[0];
             assert.deepEqual(override.command, ["sh", "-c", `echo ${S}`]);
-            assert.deepEqual(
-                Object.fromEntries(override.environment.map((e) => [e.name, e.value])),
-                { SHORT: S, LONG: S, OTHER: S },
-            );
+            assert.deepEqual(Object.fromEntries(override.environment.map((e) => [e.name, e.value])), { SHORT: S, LONG: S, OTHER: S });
         });
 
         it("check: a secret number is redacted from the plan (cpu given as a secret)", async () => {

@@ -96,7 +96,14 @@ export function harness() {
     const lines: string[] = [];
     const watcher = new TaskWatcher({ describeTasks: (cluster, arns) => describeTasks(clients.ecs, cluster, arns), clock });
     // The services' diagnostics are prefixed as production prefixes them with the resource's name.
-    const services = makeAwsRunServices({ region: REGION, equal: taskDefinitionsEqual, clients, clock, watcher, log: (l) => lines.push(`[services] ${l}`) });
+    const services = makeAwsRunServices({
+        region: REGION,
+        equal: taskDefinitionsEqual,
+        clients,
+        clock,
+        watcher,
+        log: (l) => lines.push(`[services] ${l}`),
+    });
     const ports: RunPorts = { ...services, region: REGION, clock, log: (l) => lines.push(l) };
     // Defaults of a quiet account: no task of the resource, no log stream yet; tagging works.
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });

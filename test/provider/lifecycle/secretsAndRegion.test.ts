@@ -7,7 +7,12 @@ import type { CheckedInputs, TaskRunOutputs } from "../../../provider/types";
 
 describe("lifecycle: secrets after the run, and the run's region", () => {
     it("update redacts the log tail again when an input was made secret after the run", () => {
-        const olds = { env: { TOKEN: "abc123" }, logTail: ["token=abc123", "done"], __secretKeys: [], taskArn: "t" } as unknown as TaskRunOutputs;
+        const olds = {
+            env: { TOKEN: "abc123" },
+            logTail: ["token=abc123", "done"],
+            __secretKeys: [],
+            taskArn: "t",
+        } as unknown as TaskRunOutputs;
         const news = { env: { TOKEN: "abc123" }, __secretKeys: ["env"], plan: { redacted: true } } as unknown as CheckedInputs;
         const next = updateRun(olds, news);
         assert.deepEqual(next.logTail, [`token=${REDACTED}`, "done"]);
@@ -31,7 +36,10 @@ describe("lifecycle: secrets after the run, and the run's region", () => {
         assert.equal(String(err.stack).includes("hunter2"), false);
         // No secret: the error is thrown as it is.
         const plain = new Error("x");
-        await assert.rejects(withRedactedErrors({}, async () => Promise.reject(plain)), (e) => e === plain);
+        await assert.rejects(
+            withRedactedErrors({}, async () => Promise.reject(plain)),
+            (e) => e === plain,
+        );
     });
 
     it("the region of a recorded run: runRegion, else its ARNs, else its plan", () => {

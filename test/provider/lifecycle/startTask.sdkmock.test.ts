@@ -48,12 +48,18 @@ describe("lifecycle/createRun: RunTask failures that are not retried", () => {
 
     it("no task and no failure: fails at once, saying so", async () => {
         const { h, err } = await failedStart({ tasks: [], failures: [] });
-        assert.equal(err.message, "RunTask started no task in cluster default: no task and no failure returned. What to do: check the request.");
+        assert.equal(
+            err.message,
+            "RunTask started no task in cluster default: no task and no failure returned. What to do: check the request.",
+        );
         assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 1);
     });
 
     it("a task without an ARN is no task; a failure's detail is quoted", async () => {
-        const { h, err } = await failedStart({ tasks: [{ lastStatus: "PROVISIONING" }], failures: [{ reason: "MISSING", detail: "no such instance" }] });
+        const { h, err } = await failedStart({
+            tasks: [{ lastStatus: "PROVISIONING" }],
+            failures: [{ reason: "MISSING", detail: "no such instance" }],
+        });
         assert.match(err.message, /^RunTask started no task in cluster default: MISSING \(no such instance\)\. What to do: /);
         assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 1);
     });

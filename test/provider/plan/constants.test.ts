@@ -16,7 +16,15 @@ import {
 describe("plan/constants", () => {
     it("has the documented defaults", () => {
         assert.deepStrictEqual(
-            [DEFAULT_CPU, DEFAULT_MEMORY, DEFAULT_CONTAINER_NAME, DEFAULT_LOG_GROUP, DEFAULT_START_TIMEOUT_SECONDS, DEFAULT_POLL_INTERVAL_SECONDS, INPUTS_HASH_TAG],
+            [
+                DEFAULT_CPU,
+                DEFAULT_MEMORY,
+                DEFAULT_CONTAINER_NAME,
+                DEFAULT_LOG_GROUP,
+                DEFAULT_START_TIMEOUT_SECONDS,
+                DEFAULT_POLL_INTERVAL_SECONDS,
+                INPUTS_HASH_TAG,
+            ],
             [1024, 2048, "main", "ecs-task-run", 300, 5, "ecs-task-run:inputs-hash"],
         );
     });

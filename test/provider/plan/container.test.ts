@@ -17,7 +17,9 @@ describe("plan/container", () => {
         assert.equal(selectContainer(containers, undefined), undefined);
         assert.equal(selectContainer([], undefined), undefined);
         // An item not known yet (preview) is passed over.
-        assert.deepStrictEqual(selectContainer([UNKNOWN_VALUE as unknown as ContainerDefinition, { name: "app" }], undefined), { name: "app" });
+        assert.deepStrictEqual(selectContainer([UNKNOWN_VALUE as unknown as ContainerDefinition, { name: "app" }], undefined), {
+            name: "app",
+        });
     });
     it("names the containers when the choice is not clear, and says to set containerName", () => {
         assert.deepStrictEqual(ambiguousContainers(containers, undefined), ["app", "sidecar"]);

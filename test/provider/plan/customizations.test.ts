@@ -58,11 +58,17 @@ describe("plan/customizations", () => {
             assert.notEqual(result, request);
         });
         it("refuses an add whose parent does not exist (RFC 6902)", () => {
-            assert.throws(() => applyCustomizations({ count: 1 }, [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets", value: [] }]), {
-                message:
-                    "`taskCustomizations` operation 0 (add /networkConfiguration/awsvpcConfiguration/subnets): Cannot perform an `add` " +
-                    "operation at the desired path (OPERATION_PATH_CANNOT_ADD); the planned RunTask request has no `/networkConfiguration`.",
-            });
+            assert.throws(
+                () =>
+                    applyCustomizations({ count: 1 }, [
+                        { op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets", value: [] },
+                    ]),
+                {
+                    message:
+                        "`taskCustomizations` operation 0 (add /networkConfiguration/awsvpcConfiguration/subnets): Cannot perform an `add` " +
+                        "operation at the desired path (OPERATION_PATH_CANNOT_ADD); the planned RunTask request has no `/networkConfiguration`.",
+                },
+            );
         });
         it("names the failing operation by its index", () => {
             assert.throws(
@@ -83,20 +89,31 @@ describe("plan/customizations", () => {
 
     describe("findCustomizationProblem", () => {
         it("accepts valid operations, with or without a document", () => {
-            const ops = [{ op: "test", path: "/count", value: 1 }, { op: "copy", from: "/count", path: "/other" }];
+            const ops = [
+                { op: "test", path: "/count", value: 1 },
+                { op: "copy", from: "/count", path: "/other" },
+            ];
             assert.equal(findCustomizationProblem(ops), null);
             assert.equal(findCustomizationProblem(ops, request), null);
         });
         it("reports an operation that is not RFC 6902", () => {
-            assert.deepStrictEqual(findCustomizationProblem([{ op: "add", path: "/a", value: 1 }, { op: "ad", path: "/a", value: 1 }]), {
-                index: 1,
-                name: "OPERATION_OP_INVALID",
-                message: '`taskCustomizations` operation 1 (ad /a): `op` must be one of add, remove, replace, move, copy, test (OPERATION_OP_INVALID).',
-            });
+            assert.deepStrictEqual(
+                findCustomizationProblem([
+                    { op: "add", path: "/a", value: 1 },
+                    { op: "ad", path: "/a", value: 1 },
+                ]),
+                {
+                    index: 1,
+                    name: "OPERATION_OP_INVALID",
+                    message:
+                        "`taskCustomizations` operation 1 (ad /a): `op` must be one of add, remove, replace, move, copy, test (OPERATION_OP_INVALID).",
+                },
+            );
             assert.deepStrictEqual(findCustomizationProblem([{ op: "_get", path: "/a" }]), {
                 index: 0,
                 name: "OPERATION_OP_INVALID",
-                message: '`taskCustomizations` operation 0 (_get /a): `op` must be one of add, remove, replace, move, copy, test (OPERATION_OP_INVALID).',
+                message:
+                    "`taskCustomizations` operation 0 (_get /a): `op` must be one of add, remove, replace, move, copy, test (OPERATION_OP_INVALID).",
             });
         });
         it("reports a missing value, a bad path and a missing from", () => {
@@ -104,7 +121,8 @@ describe("plan/customizations", () => {
             assert.deepStrictEqual(findCustomizationProblem([{ op: "remove", path: "a" }]), {
                 index: 0,
                 name: "OPERATION_PATH_INVALID",
-                message: '`taskCustomizations` operation 0 (remove a): Operation `path` property must start with "/" (OPERATION_PATH_INVALID).',
+                message:
+                    '`taskCustomizations` operation 0 (remove a): Operation `path` property must start with "/" (OPERATION_PATH_INVALID).',
             });
             assert.equal(findCustomizationProblem([{ op: "move", path: "/a" }])?.name, "OPERATION_FROM_REQUIRED");
             assert.deepStrictEqual(findCustomizationProblem(["add"]), {
@@ -137,7 +155,8 @@ describe("plan/customizations", () => {
             assert.deepStrictEqual(problem, {
                 index: 0,
                 name: "OPERATION_PATH_UNRESOLVABLE",
-                message: "`taskCustomizations` operation 0 (add /taskDefinition/-): Cannot perform operation at the desired path (OPERATION_PATH_UNRESOLVABLE).",
+                message:
+                    "`taskCustomizations` operation 0 (add /taskDefinition/-): Cannot perform operation at the desired path (OPERATION_PATH_UNRESOLVABLE).",
             });
         });
     });

@@ -79,10 +79,24 @@ describe("plan/diff diffRun", () => {
     });
 
     it("updates in place, running nothing, when only how the run is watched changes", () => {
-        assert.deepStrictEqual(diff(BASE, { ...BASE, taskWatchPollInterval: 10 }), { changes: true, replaces: [], updates: ["taskWatchPollInterval"] });
+        assert.deepStrictEqual(diff(BASE, { ...BASE, taskWatchPollInterval: 10 }), {
+            changes: true,
+            replaces: [],
+            updates: ["taskWatchPollInterval"],
+        });
         assert.deepStrictEqual(
-            diff(BASE, { ...BASE, taskStartTimeoutSeconds: 60, autoDeregisterTaskDefinition: false, waitForCompletion: false, failOnNonZeroExit: false }),
-            { changes: true, replaces: [], updates: ["taskStartTimeoutSeconds", "autoDeregisterTaskDefinition", "waitForCompletion", "failOnNonZeroExit"] },
+            diff(BASE, {
+                ...BASE,
+                taskStartTimeoutSeconds: 60,
+                autoDeregisterTaskDefinition: false,
+                waitForCompletion: false,
+                failOnNonZeroExit: false,
+            }),
+            {
+                changes: true,
+                replaces: [],
+                updates: ["taskStartTimeoutSeconds", "autoDeregisterTaskDefinition", "waitForCompletion", "failOnNonZeroExit"],
+            },
         );
         const logged: TaskRunSpec = { ...BASE, configureCloudwatchLogs: true, executionRoleArn: "arn:e" };
         assert.deepStrictEqual(diff(logged, { ...logged, streamOutput: true }), { changes: true, replaces: [], updates: ["streamOutput"] });
@@ -90,7 +104,11 @@ describe("plan/diff diffRun", () => {
 
     it("replaces when streaming turns on the log configuration it implies", () => {
         const role: TaskRunSpec = { ...BASE, executionRoleArn: "arn:e" };
-        assert.deepStrictEqual(diff(role, { ...role, streamOutput: true }), { changes: true, replaces: ["configureCloudwatchLogs"], updates: ["streamOutput"] });
+        assert.deepStrictEqual(diff(role, { ...role, streamOutput: true }), {
+            changes: true,
+            replaces: ["configureCloudwatchLogs"],
+            updates: ["streamOutput"],
+        });
     });
 
     it("compares customizations parsed: a JSON string equals the same list", () => {
@@ -102,12 +120,19 @@ describe("plan/diff diffRun", () => {
     it("compares inline definitions by meaning: reordered keys, AWS defaults and empty values are no change", () => {
         const before: TaskRunSpec = {
             command: ["migrate"],
-            taskDefinition: { family: "app", cpu: "512", memory: "1024", containerDefinitions: [{ name: "app", image: "app:1", environment: [{ name: "A", value: "1" }] }] },
+            taskDefinition: {
+                family: "app",
+                cpu: "512",
+                memory: "1024",
+                containerDefinitions: [{ name: "app", image: "app:1", environment: [{ name: "A", value: "1" }] }],
+            },
         };
         const after: TaskRunSpec = {
             command: ["migrate"],
             taskDefinition: {
-                containerDefinitions: [{ environment: [{ value: "1", name: "A" }], essential: true, image: "app:1", name: "app", portMappings: [], cpu: 0 }],
+                containerDefinitions: [
+                    { environment: [{ value: "1", name: "A" }], essential: true, image: "app:1", name: "app", portMappings: [], cpu: 0 },
+                ],
                 memory: "1 GB",
                 cpu: "512",
                 family: "app",
@@ -140,11 +165,17 @@ describe("plan/diff diffRun", () => {
         assert.deepStrictEqual(diff(BASE, explicit), NO_CHANGE);
         assert.deepStrictEqual(diff({ ...BASE, env: { A: "1", B: "2" } }, { ...BASE, env: { B: "2", A: "1" } }), NO_CHANGE);
         assert.deepStrictEqual(
-            diff({ ...BASE, networkConfiguration: { subnets: ["a", "b"], securityGroups: ["x", "y"] } }, { ...BASE, networkConfiguration: { subnets: ["b", "a"], securityGroups: ["y", "x"] } }),
+            diff(
+                { ...BASE, networkConfiguration: { subnets: ["a", "b"], securityGroups: ["x", "y"] } },
+                { ...BASE, networkConfiguration: { subnets: ["b", "a"], securityGroups: ["y", "x"] } },
+            ),
             NO_CHANGE,
         );
         assert.deepStrictEqual(
-            diff({ ...BASE, capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1 }] }, { ...BASE, capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1, base: 0 }] }),
+            diff(
+                { ...BASE, capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1 }] },
+                { ...BASE, capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1, base: 0 }] },
+            ),
             NO_CHANGE,
         );
         assert.deepStrictEqual(diff({ ...BASE, family: "My App" }, { ...BASE, family: "My-App" }), NO_CHANGE);
@@ -155,7 +186,11 @@ describe("plan/diff diffRun", () => {
         const spec: TaskRunSpec = { ...BASE, taskDefinitionArn: "app:3" };
         assert.deepStrictEqual(diffRun(state(spec), news(spec)), NO_CHANGE);
         assert.deepStrictEqual(diffRun(state(BASE), news(BASE)), NO_CHANGE);
-        assert.deepStrictEqual(diffRun(state(spec), news({ ...spec, taskDefinitionArn: "app:4" })), { changes: true, replaces: ["taskDefinitionArn"], updates: [] });
+        assert.deepStrictEqual(diffRun(state(spec), news({ ...spec, taskDefinitionArn: "app:4" })), {
+            changes: true,
+            replaces: ["taskDefinitionArn"],
+            updates: [],
+        });
     });
 
     it("accepts old inputs that are not a state", () => {
@@ -172,13 +207,20 @@ describe("plan/diff diffRun", () => {
     });
 
     it("updates (runs nothing) when an input is made secret later, so that the state is redacted again", () => {
-        assert.deepStrictEqual(diffRun(state(BASE), { ...news(BASE), __secretKeys: ["env"] }), { changes: true, replaces: [], updates: ["__secretKeys"] });
+        assert.deepStrictEqual(diffRun(state(BASE), { ...news(BASE), __secretKeys: ["env"] }), {
+            changes: true,
+            replaces: [],
+            updates: ["__secretKeys"],
+        });
     });
 
     it("compares by what would run: a default spelled out, a region equal to the effective one", () => {
         assert.deepStrictEqual(diff(BASE, { ...BASE, cpu: 1024, memory: 2048, containerName: "main" }), NO_CHANGE);
         assert.deepStrictEqual(diff({ ...BASE, cpu: 1024 }, BASE), NO_CHANGE);
-        assert.deepStrictEqual(diffRun(state(BASE), news({ ...BASE, region: "us-east-1" }), { regionBefore: "us-east-1", regionAfter: "us-east-1" }), NO_CHANGE);
+        assert.deepStrictEqual(
+            diffRun(state(BASE), news({ ...BASE, region: "us-east-1" }), { regionBefore: "us-east-1", regionAfter: "us-east-1" }),
+            NO_CHANGE,
+        );
         assert.deepStrictEqual(diffRun(state(BASE), news(BASE), { regionBefore: "us-east-1", regionAfter: "eu-west-1" }), {
             changes: true,
             replaces: ["region"],
@@ -189,16 +231,30 @@ describe("plan/diff diffRun", () => {
 
     it("counts a value Pulumi does not know yet (preview) as a change", () => {
         const n = { ...news(BASE), image: UNKNOWN_VALUE, env: { A: UNKNOWN_VALUE }, taskWatchPollInterval: UNKNOWN_VALUE };
-        assert.deepStrictEqual(diffRun(state({ ...BASE, env: { A: "1" } }), n), { changes: true, replaces: ["image", "env"], updates: ["taskWatchPollInterval"] });
-        assert.deepStrictEqual(diffRun(state(BASE), { ...news(BASE), taskDefinition: UNKNOWN_VALUE }), { changes: true, replaces: ["taskDefinition"], updates: [] });
+        assert.deepStrictEqual(diffRun(state({ ...BASE, env: { A: "1" } }), n), {
+            changes: true,
+            replaces: ["image", "env"],
+            updates: ["taskWatchPollInterval"],
+        });
+        assert.deepStrictEqual(diffRun(state(BASE), { ...news(BASE), taskDefinition: UNKNOWN_VALUE }), {
+            changes: true,
+            replaces: ["taskDefinition"],
+            updates: [],
+        });
     });
 
     it("replaces when the subnets, the security groups or the capacity provider strategy change", () => {
-        const net = (subnets: string[], securityGroups: string[]): TaskRunSpec => ({ ...BASE, networkConfiguration: { subnets, securityGroups } });
+        const net = (subnets: string[], securityGroups: string[]): TaskRunSpec => ({
+            ...BASE,
+            networkConfiguration: { subnets, securityGroups },
+        });
         const replaced = (key: string) => ({ changes: true, replaces: [key], updates: [] });
         assert.deepStrictEqual(diff(net(["a"], ["x"]), net(["b"], ["x"])), replaced("networkConfiguration"));
         assert.deepStrictEqual(diff(net(["a"], ["x"]), net(["a"], ["y"])), replaced("networkConfiguration"));
-        assert.deepStrictEqual(diff(net(["a"], ["x"]), { ...BASE, networkConfiguration: { securityGroups: ["x"] } }), replaced("networkConfiguration"));
+        assert.deepStrictEqual(
+            diff(net(["a"], ["x"]), { ...BASE, networkConfiguration: { securityGroups: ["x"] } }),
+            replaced("networkConfiguration"),
+        );
         const strategy = (capacityProvider: string, weight: number, base?: number): TaskRunSpec => ({
             ...BASE,
             capacityProviderStrategy: [{ capacityProvider, weight, ...(base === undefined ? {} : { base }) }],
@@ -210,17 +266,27 @@ describe("plan/diff diffRun", () => {
     });
 
     it("replaces when an inline definition is removed", () => {
-        const inline: TaskRunSpec = { ...BASE, taskDefinition: { containerDefinitions: [{ name: "main", image: "alpine", user: "1000" }] } };
+        const inline: TaskRunSpec = {
+            ...BASE,
+            taskDefinition: { containerDefinitions: [{ name: "main", image: "alpine", user: "1000" }] },
+        };
         assert.deepStrictEqual(diff(inline, BASE), { changes: true, replaces: ["taskDefinition"], updates: [] });
     });
 
     it("compares inline definitions that cannot be prepared as given", () => {
         // A bridge-mode definition cannot run on Fargate: preparing it fails, so it is compared as written.
-        const bridge = (user: string): TaskRunSpec => ({ ...BASE, taskDefinition: { networkMode: "bridge", containerDefinitions: [{ name: "main", image: "alpine", user }] } });
+        const bridge = (user: string): TaskRunSpec => ({
+            ...BASE,
+            taskDefinition: { networkMode: "bridge", containerDefinitions: [{ name: "main", image: "alpine", user }] },
+        });
         // (No plan either: check would refuse such inputs; the diff must not fail on them.)
         const unplanned = (spec: TaskRunSpec) => ({ ...spec, __context: CTX });
         assert.deepStrictEqual(diffRun(unplanned(bridge("1000")), unplanned(bridge("1000"))), NO_CHANGE);
-        assert.deepStrictEqual(diffRun(unplanned(bridge("1000")), unplanned(bridge("1001"))), { changes: true, replaces: ["taskDefinition"], updates: [] });
+        assert.deepStrictEqual(diffRun(unplanned(bridge("1000")), unplanned(bridge("1001"))), {
+            changes: true,
+            replaces: ["taskDefinition"],
+            updates: [],
+        });
     });
 
     it("reads a state by its requestedTaskDefinitionArn even without a task, and a null one as none", () => {
@@ -232,7 +298,10 @@ describe("plan/diff diffRun", () => {
 
     it("reads new inputs as inputs, even with the result's keys present and undefined", () => {
         const spec: TaskRunSpec = { ...BASE, taskDefinitionArn: "app:3" };
-        assert.deepStrictEqual(diffRun(state(spec), { ...news(spec), taskArn: undefined, requestedTaskDefinitionArn: undefined }), NO_CHANGE);
+        assert.deepStrictEqual(
+            diffRun(state(spec), { ...news(spec), taskArn: undefined, requestedTaskDefinitionArn: undefined }),
+            NO_CHANGE,
+        );
     });
 
     it("does not mutate its arguments", () => {

@@ -15,7 +15,12 @@ describe("plan/diff: the parity inputs", () => {
     const SIDECAR: TaskRunSpec = {
         command: ["./job"],
         containerName: "app",
-        taskDefinition: { containerDefinitions: [{ name: "agent", image: "agent", memory: 128 }, { name: "app", image: "app" }] },
+        taskDefinition: {
+            containerDefinitions: [
+                { name: "agent", image: "agent", memory: 128 },
+                { name: "app", image: "app" },
+            ],
+        },
     };
 
     it("runs again when secrets change, and not when they are reordered", () => {
@@ -26,7 +31,10 @@ describe("plan/diff: the parity inputs", () => {
     });
 
     it("runs again for CLUSTER_DEFAULT instead of FARGATE", () => {
-        assert.deepStrictEqual(diff({ ...BASE, memory: 512, cpu: 256 }, { ...BASE, memory: 512, cpu: 256, launchType: "CLUSTER_DEFAULT" }).replaces, ["launchType"]);
+        assert.deepStrictEqual(
+            diff({ ...BASE, memory: 512, cpu: 256 }, { ...BASE, memory: 512, cpu: 256, launchType: "CLUSTER_DEFAULT" }).replaces,
+            ["launchType"],
+        );
     });
 
     it("counts the container size override of a definition with a sidecar: the default spelled out is then a change", () => {
@@ -39,7 +47,12 @@ describe("plan/diff: the parity inputs", () => {
 
 describe("plan/diff: a state from before containerName was required", () => {
     it("naming the container the old run used (its first) runs nothing", () => {
-        const taskDefinition = { containerDefinitions: [{ name: "agent", image: "agent" }, { name: "app", image: "app" }] };
+        const taskDefinition = {
+            containerDefinitions: [
+                { name: "agent", image: "agent" },
+                { name: "app", image: "app" },
+            ],
+        };
         // What an older version recorded: the first container, chosen without a name.
         const olds = {
             command: ["./job"],

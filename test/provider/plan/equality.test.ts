@@ -13,7 +13,12 @@ const registered: TaskDefinition = {
             image: "alpine:3",
             logConfiguration: {
                 logDriver: "awslogs",
-                options: { "awslogs-create-group": "true", "awslogs-group": "ecs-task-run", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "MyApp" },
+                options: {
+                    "awslogs-create-group": "true",
+                    "awslogs-group": "ecs-task-run",
+                    "awslogs-region": "us-east-1",
+                    "awslogs-stream-prefix": "MyApp",
+                },
             },
         },
     ],
@@ -40,7 +45,12 @@ const described: TaskDefinition = {
             systemControls: [],
             logConfiguration: {
                 logDriver: "awslogs",
-                options: { "awslogs-create-group": "true", "awslogs-group": "ecs-task-run", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "MyApp" },
+                options: {
+                    "awslogs-create-group": "true",
+                    "awslogs-group": "ecs-task-run",
+                    "awslogs-region": "us-east-1",
+                    "awslogs-stream-prefix": "MyApp",
+                },
                 secretOptions: [],
             },
         },
@@ -78,7 +88,12 @@ describe("plan/equality", () => {
         it("keeps a family with capital letters equal to its registered revision", () => {
             const prepared = prepareTaskDefinition(
                 {},
-                settingsOf({ image: "alpine:3", family: "MyApp", streamOutput: true, executionRoleArn: "arn:aws:iam::123456789012:role/exec" }),
+                settingsOf({
+                    image: "alpine:3",
+                    family: "MyApp",
+                    streamOutput: true,
+                    executionRoleArn: "arn:aws:iam::123456789012:role/exec",
+                }),
                 "us-east-1",
                 CTX,
             ).taskDefinition;
@@ -92,11 +107,26 @@ describe("plan/equality", () => {
                 mutate(copy);
                 return taskDefinitionsEqual(described, copy);
             };
-            assert.equal(changed((td) => (td.containerDefinitions![0].image = "alpine:4")), false);
-            assert.equal(changed((td) => (td.memory = "4096")), false);
-            assert.equal(changed((td) => (td.containerDefinitions![0].environment = [{ name: "A", value: "1" }])), false);
-            assert.equal(changed((td) => td.containerDefinitions!.push({ name: "sidecar", image: "x" })), false);
-            assert.equal(changed((td) => (td.taskRoleArn = "arn:role/task")), false);
+            assert.equal(
+                changed((td) => (td.containerDefinitions![0].image = "alpine:4")),
+                false,
+            );
+            assert.equal(
+                changed((td) => (td.memory = "4096")),
+                false,
+            );
+            assert.equal(
+                changed((td) => (td.containerDefinitions![0].environment = [{ name: "A", value: "1" }])),
+                false,
+            );
+            assert.equal(
+                changed((td) => td.containerDefinitions!.push({ name: "sidecar", image: "x" })),
+                false,
+            );
+            assert.equal(
+                changed((td) => (td.taskRoleArn = "arn:role/task")),
+                false,
+            );
         });
 
         it("applies AWS's network mode default (bridge)", () => {
@@ -123,7 +153,9 @@ describe("plan/equality", () => {
             const base = { family: "f", containerDefinitions: [{ name: "main", image: "a" }] };
             const withFalsy = {
                 family: "f",
-                containerDefinitions: [{ name: "main", image: "a", readonlyRootFilesystem: false, cpu: 0, links: [], dockerLabels: {}, user: "" }],
+                containerDefinitions: [
+                    { name: "main", image: "a", readonlyRootFilesystem: false, cpu: 0, links: [], dockerLabels: {}, user: "" },
+                ],
                 volumes: [],
                 pidMode: null,
                 proxyConfiguration: { properties: [] },
@@ -132,7 +164,10 @@ describe("plan/equality", () => {
         });
 
         it("keeps the items of lists (an empty argument is an argument)", () => {
-            const cmd = (command: string[]): TaskDefinition => ({ family: "f", containerDefinitions: [{ name: "main", image: "a", command }] });
+            const cmd = (command: string[]): TaskDefinition => ({
+                family: "f",
+                containerDefinitions: [{ name: "main", image: "a", command }],
+            });
             assert.equal(taskDefinitionsEqual(cmd(["sh", "-c", ""]), cmd(["sh", "-c"])), false);
             assert.equal(taskDefinitionsEqual(cmd(["a", "b"]), cmd(["b", "a"])), false);
         });
@@ -146,15 +181,39 @@ describe("plan/equality", () => {
         it("ignores the order of tags, environment and compatibilities", () => {
             const a = {
                 family: "f",
-                tags: [{ key: "b", value: "2" }, { key: "a", value: "1" }],
+                tags: [
+                    { key: "b", value: "2" },
+                    { key: "a", value: "1" },
+                ],
                 requiresCompatibilities: ["FARGATE", "EC2"],
-                containerDefinitions: [{ name: "main", image: "i", environment: [{ name: "Y", value: "2" }, { name: "X", value: "1" }] }],
+                containerDefinitions: [
+                    {
+                        name: "main",
+                        image: "i",
+                        environment: [
+                            { name: "Y", value: "2" },
+                            { name: "X", value: "1" },
+                        ],
+                    },
+                ],
             };
             const b = {
                 family: "f",
-                tags: [{ key: "a", value: "1" }, { key: "b", value: "2" }],
+                tags: [
+                    { key: "a", value: "1" },
+                    { key: "b", value: "2" },
+                ],
                 requiresCompatibilities: ["EC2", "FARGATE"],
-                containerDefinitions: [{ name: "main", image: "i", environment: [{ name: "X", value: "1" }, { name: "Y", value: "2" }] }],
+                containerDefinitions: [
+                    {
+                        name: "main",
+                        image: "i",
+                        environment: [
+                            { name: "X", value: "1" },
+                            { name: "Y", value: "2" },
+                        ],
+                    },
+                ],
             };
             assert.equal(taskDefinitionsEqual(a, b), true);
         });
@@ -178,11 +237,17 @@ describe("plan/equality", () => {
         it("an empty task size equals none; a change of compatibilities is a change", () => {
             const base: TaskDefinition = { family: "f", containerDefinitions: [{ name: "main", image: "a" }] };
             assert.equal(taskDefinitionsEqual({ ...base, cpu: "", memory: "" }, base), true);
-            assert.equal(taskDefinitionsEqual({ ...base, requiresCompatibilities: ["FARGATE"] }, { ...base, requiresCompatibilities: ["EC2"] }), false);
+            assert.equal(
+                taskDefinitionsEqual({ ...base, requiresCompatibilities: ["FARGATE"] }, { ...base, requiresCompatibilities: ["EC2"] }),
+                false,
+            );
         });
 
         it("keeps the empty items of lists as they are, and cleans objects in nested lists", () => {
-            const withList = (list: unknown[]): TaskDefinition => ({ family: "f", containerDefinitions: [{ name: "main", image: "a", dockerSecurityOptions: list }] });
+            const withList = (list: unknown[]): TaskDefinition => ({
+                family: "f",
+                containerDefinitions: [{ name: "main", image: "a", dockerSecurityOptions: list }],
+            });
             assert.equal(taskDefinitionsEqual(withList([""]), withList([[]])), false);
             assert.equal(taskDefinitionsEqual(withList([""]), withList([{}])), false);
             assert.equal(taskDefinitionsEqual(withList([[""]]), withList([[]])), false);
@@ -202,7 +267,15 @@ describe("plan/equality", () => {
         it("strips the fields AWS adds on registration", () => {
             const request = registrationRequest({ ...described, deleteRequestedAt: "2024-06-01T00:00:00Z" });
             const expected: Record<string, unknown> = { ...described };
-            for (const f of ["taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities", "registeredAt", "registeredBy"]) {
+            for (const f of [
+                "taskDefinitionArn",
+                "revision",
+                "status",
+                "requiresAttributes",
+                "compatibilities",
+                "registeredAt",
+                "registeredBy",
+            ]) {
                 delete expected[f];
             }
             assert.deepStrictEqual(request, expected);
@@ -216,7 +289,10 @@ describe("plan/equality", () => {
                     { key: "b", value: "2" },
                 ],
             });
-            assert.deepStrictEqual(registrationRequest({ family: "f", tags: [{ key: "a", value: "1" }] }), { family: "f", tags: [{ key: "a", value: "1" }] });
+            assert.deepStrictEqual(registrationRequest({ family: "f", tags: [{ key: "a", value: "1" }] }), {
+                family: "f",
+                tags: [{ key: "a", value: "1" }],
+            });
             assert.deepStrictEqual(registrationRequest({ family: "f", tags: [] }), { family: "f" });
         });
 

@@ -27,7 +27,10 @@ describe("plan/family", () => {
             assert.equal(defaultFamily({ project: "shop", stack: "dev", name: "db-migrate" }), "shop-dev-db-migrate");
         });
         it("slugifies them", () => {
-            assert.equal(defaultFamily({ project: "my shop", stack: "org/prod", name: "Run Migrations!" }), "my-shop-org-prod-Run-Migrations");
+            assert.equal(
+                defaultFamily({ project: "my shop", stack: "org/prod", name: "Run Migrations!" }),
+                "my-shop-org-prod-Run-Migrations",
+            );
         });
         it("is never empty", () => {
             assert.equal(defaultFamily({ project: "", stack: "", name: "" }), "ecs-task-run");

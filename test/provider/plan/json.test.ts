@@ -3,7 +3,10 @@ import { canonicalJson, deepClone, isPlainObject, isStringArray, isStringRecord,
 
 describe("plan/json", () => {
     it("narrows plain values", () => {
-        assert.deepStrictEqual([isPlainObject({}), isPlainObject([]), isPlainObject(null), isPlainObject("x")], [true, false, false, false]);
+        assert.deepStrictEqual(
+            [isPlainObject({}), isPlainObject([]), isPlainObject(null), isPlainObject("x")],
+            [true, false, false, false],
+        );
         assert.deepStrictEqual([isStringArray(["a"]), isStringArray(["a", 1]), isStringArray("a")], [true, false, false]);
         assert.deepStrictEqual([isStringRecord({ a: "b" }), isStringRecord({ a: 1 }), isStringRecord(["a"])], [true, false, false]);
     });

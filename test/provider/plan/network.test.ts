@@ -1,5 +1,11 @@
 import assert from "node:assert/strict";
-import { needsNetworkConfiguration, networkConfiguration, noSubnetsFoundMessage, noVpcFoundMessage, vpcLookup } from "../../../provider/plan/network";
+import {
+    needsNetworkConfiguration,
+    networkConfiguration,
+    noSubnetsFoundMessage,
+    noVpcFoundMessage,
+    vpcLookup,
+} from "../../../provider/plan/network";
 import type { JsonPatchOperation } from "../../../provider/types";
 import { settingsOf } from "./fixtures";
 
@@ -14,9 +20,15 @@ describe("plan/network", () => {
             assert.equal(needsNetworkConfiguration(null, settingsOf({ taskDefinitionArn: "app" })), true);
             assert.equal(needsNetworkConfiguration(null, settingsOf({ taskDefinitionArn: "app", launchType: "FARGATE_SPOT" })), true);
             assert.equal(needsNetworkConfiguration(null, settingsOf({ taskDefinitionArn: "app", launchType: "EC2" })), false);
-            assert.equal(needsNetworkConfiguration(null, settingsOf({ taskDefinitionArn: "app", launchType: "EC2", vpcId: "vpc-1" })), true);
             assert.equal(
-                needsNetworkConfiguration(null, settingsOf({ taskDefinitionArn: "app", launchType: "EC2", networkConfiguration: { subnets: ["s"] } })),
+                needsNetworkConfiguration(null, settingsOf({ taskDefinitionArn: "app", launchType: "EC2", vpcId: "vpc-1" })),
+                true,
+            );
+            assert.equal(
+                needsNetworkConfiguration(
+                    null,
+                    settingsOf({ taskDefinitionArn: "app", launchType: "EC2", networkConfiguration: { subnets: ["s"] } }),
+                ),
                 true,
             );
         });
@@ -34,10 +46,19 @@ describe("plan/network", () => {
             const lookup = (op: JsonPatchOperation) => vpcLookup(settingsOf({ taskCustomizations: [op] }));
             assert.equal(lookup({ op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets", value: ["subnet-1"] }), null);
             assert.equal(lookup({ op: "replace", path: "/networkConfiguration/awsvpcConfiguration/subnets", value: ["subnet-1"] }), null);
-            assert.equal(lookup({ op: "replace", path: "/networkConfiguration/awsvpcConfiguration", value: { subnets: ["subnet-1"] } }), null);
+            assert.equal(
+                lookup({ op: "replace", path: "/networkConfiguration/awsvpcConfiguration", value: { subnets: ["subnet-1"] } }),
+                null,
+            );
             assert.equal(lookup({ op: "add", path: "/networkConfiguration", value: { awsvpcConfiguration: { subnets: ["s"] } } }), null);
-            assert.deepStrictEqual(lookup({ op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets/-", value: "subnet-1" }), {});
-            assert.deepStrictEqual(lookup({ op: "replace", path: "/networkConfiguration/awsvpcConfiguration", value: { assignPublicIp: "DISABLED" } }), {});
+            assert.deepStrictEqual(
+                lookup({ op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets/-", value: "subnet-1" }),
+                {},
+            );
+            assert.deepStrictEqual(
+                lookup({ op: "replace", path: "/networkConfiguration/awsvpcConfiguration", value: { assignPublicIp: "DISABLED" } }),
+                {},
+            );
             assert.deepStrictEqual(lookup({ op: "remove", path: "/networkConfiguration/awsvpcConfiguration/subnets" }), {});
         });
     });

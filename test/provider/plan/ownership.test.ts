@@ -16,7 +16,12 @@ describe("plan/ownership", () => {
     });
 
     it("a new use on a revision nobody of this resource uses: generation 0, added", () => {
-        assert.deepEqual(planUse({ [MANAGED_TAG]: "true", [OTHER_RESOURCE]: "recorded" }, ME), { key: KEY0, adopted: false, stale: [], fits: true });
+        assert.deepEqual(planUse({ [MANAGED_TAG]: "true", [OTHER_RESOURCE]: "recorded" }, ME), {
+            key: KEY0,
+            adopted: false,
+            stale: [],
+            fits: true,
+        });
     });
 
     it("the resource's own recorded use (the old half of --replace) moves the new one to the next generation", () => {
@@ -28,7 +33,12 @@ describe("plan/ownership", () => {
     });
 
     it("the resource's pending uses with other inputs are stale; recorded ones and other resources' are not", () => {
-        const tags = { [MANAGED_TAG]: "true", [MINE_OTHER_INPUTS]: "pending", "ecs-task-run:use:0011223344556677.dddddddddddd.0": "recorded", [OTHER_RESOURCE]: "pending" };
+        const tags = {
+            [MANAGED_TAG]: "true",
+            [MINE_OTHER_INPUTS]: "pending",
+            "ecs-task-run:use:0011223344556677.dddddddddddd.0": "recorded",
+            [OTHER_RESOURCE]: "pending",
+        };
         assert.deepEqual(planUse(tags, ME), { key: KEY0, adopted: false, stale: [MINE_OTHER_INPUTS], fits: true });
     });
 

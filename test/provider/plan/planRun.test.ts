@@ -46,7 +46,9 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: REGISTERED,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] } },
+                networkConfiguration: {
+                    awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] },
+                },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -65,7 +67,9 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: CREATE.taskDefinitionArn,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED", securityGroups: [] } },
+                networkConfiguration: {
+                    awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED", securityGroups: [] },
+                },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -84,7 +88,9 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: REGISTERED,
                 capacityProviderStrategy: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
-                networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] } },
+                networkConfiguration: {
+                    awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] },
+                },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -121,7 +127,9 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: REGISTERED,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: `<loaded from ${VPC} at run time>`, assignPublicIp: "ENABLED", securityGroups: [] } },
+                networkConfiguration: {
+                    awsvpcConfiguration: { subnets: `<loaded from ${VPC} at run time>`, assignPublicIp: "ENABLED", securityGroups: [] },
+                },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -216,7 +224,9 @@ describe("plan/planRun: the reference's examples", () => {
                 runTaskRequest: {
                     taskDefinition: ARN,
                     launchType: "FARGATE",
-                    networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] } },
+                    networkConfiguration: {
+                        awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] },
+                    },
                     overrides: { containerOverrides: [{ name: "<the task definition's only container>", command: HELLO }] },
                     startedBy: STARTED_BY,
                     tags: [hashTag(spec)],
@@ -248,41 +258,50 @@ describe("plan/planRun: the reference's examples", () => {
         it("registers a new revision when the inputs change it", () => {
             const changed: TaskRunSpec = { ...spec, image: "app:2" };
             const draft = plan(changed, { region: "us-east-1", baseTaskDefinition: described });
-            assert.deepStrictEqual([draft.needsRegistration, draft.taskDefinition, draft.runTaskRequest.taskDefinition], [
-                true,
-                { ...request, containerDefinitions: [{ ...request.containerDefinitions![0], image: "app:2" }] },
-                REGISTERED,
-            ]);
+            assert.deepStrictEqual(
+                [draft.needsRegistration, draft.taskDefinition, draft.runTaskRequest.taskDefinition],
+                [true, { ...request, containerDefinitions: [{ ...request.containerDefinitions![0], image: "app:2" }] }, REGISTERED],
+            );
             const final = plan(changed, { region: "us-east-1", baseTaskDefinition: described, taskDefinitionArn: `${ARN.slice(0, -1)}4` });
             assert.equal(final.runTaskRequest.taskDefinition, `${ARN.slice(0, -1)}4`);
         });
 
         it("sends executionRoleArn as a RunTask override, with no new revision", () => {
-            const run = plan({ ...spec, executionRoleArn: EXEC }, { region: "us-east-1", baseTaskDefinition: described, subnets: ["subnet-a"] });
-            assert.deepStrictEqual([run.needsRegistration, run.taskDefinition, run.runTaskRequest.taskDefinition, run.runTaskRequest.overrides], [
-                false,
-                request,
-                ARN,
-                { containerOverrides: [{ name: "app", command: HELLO }], executionRoleArn: EXEC },
-            ]);
+            const run = plan(
+                { ...spec, executionRoleArn: EXEC },
+                { region: "us-east-1", baseTaskDefinition: described, subnets: ["subnet-a"] },
+            );
+            assert.deepStrictEqual(
+                [run.needsRegistration, run.taskDefinition, run.runTaskRequest.taskDefinition, run.runTaskRequest.overrides],
+                [false, request, ARN, { containerOverrides: [{ name: "app", command: HELLO }], executionRoleArn: EXEC }],
+            );
         });
 
         it("writes executionRoleArn into a revision registered for another reason (secrets)", () => {
             const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
-            const run = plan({ ...spec, executionRoleArn: EXEC, secrets: { DB: SECRET } }, { region: "us-east-1", baseTaskDefinition: described });
-            assert.deepStrictEqual([run.needsRegistration, run.taskDefinition, run.runTaskRequest.overrides], [
-                true,
-                {
-                    ...request,
-                    containerDefinitions: [{ ...request.containerDefinitions![0], secrets: [{ name: "DB", valueFrom: SECRET }] }],
-                    executionRoleArn: EXEC,
-                },
-                { containerOverrides: [{ name: "app", command: HELLO }], executionRoleArn: EXEC },
-            ]);
+            const run = plan(
+                { ...spec, executionRoleArn: EXEC, secrets: { DB: SECRET } },
+                { region: "us-east-1", baseTaskDefinition: described },
+            );
+            assert.deepStrictEqual(
+                [run.needsRegistration, run.taskDefinition, run.runTaskRequest.overrides],
+                [
+                    true,
+                    {
+                        ...request,
+                        containerDefinitions: [{ ...request.containerDefinitions![0], secrets: [{ name: "DB", valueFrom: SECRET }] }],
+                        executionRoleArn: EXEC,
+                    },
+                    { containerOverrides: [{ name: "app", command: HELLO }], executionRoleArn: EXEC },
+                ],
+            );
         });
 
         it("refuses a described definition with several containers and no containerName, before RunTask", () => {
-            const sidecar = { ...described, containerDefinitions: [{ name: "log-router", image: "fluent-bit" }, ...described.containerDefinitions!] };
+            const sidecar = {
+                ...described,
+                containerDefinitions: [{ name: "log-router", image: "fluent-bit" }, ...described.containerDefinitions!],
+            };
             assert.throws(() => plan(spec, { region: "us-east-1", baseTaskDefinition: sidecar }), {
                 message:
                     `Task definition ${ARN} has 2 containers (log-router, app) and no \`containerName\` says which one runs the command: ` +
@@ -293,9 +312,16 @@ describe("plan/planRun: the reference's examples", () => {
         });
 
         it("runs an EC2 base without a network configuration", () => {
-            const ec2: TaskDefinition = { taskDefinitionArn: ARN, family: "app", containerDefinitions: [{ name: "app", image: "a", cpu: 256, memory: 512 }] };
+            const ec2: TaskDefinition = {
+                taskDefinitionArn: ARN,
+                family: "app",
+                containerDefinitions: [{ name: "app", image: "a", cpu: 256, memory: 512 }],
+            };
             const run = plan({ ...spec, launchType: "EC2" }, { region: "us-east-1", baseTaskDefinition: ec2 });
-            assert.deepStrictEqual([run.needsRegistration, run.runTaskRequest.taskDefinition, "networkConfiguration" in run.runTaskRequest], [false, ARN, false]);
+            assert.deepStrictEqual(
+                [run.needsRegistration, run.runTaskRequest.taskDefinition, "networkConfiguration" in run.runTaskRequest],
+                [false, ARN, false],
+            );
         });
     });
 
@@ -313,7 +339,9 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: CREATE.taskDefinitionArn,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED", securityGroups: [] } },
+                networkConfiguration: {
+                    awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "ENABLED", securityGroups: [] },
+                },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO, cpu: 2048, memory: 4096 }], cpu: "2048", memory: "4096" },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -360,7 +388,9 @@ describe("plan/planRun: the reference's examples", () => {
             runTaskRequest: {
                 taskDefinition: REGISTERED,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-80b6fbcd", "subnet-42a6fdgd"], assignPublicIp: "ENABLED", securityGroups: [] } },
+                networkConfiguration: {
+                    awsvpcConfiguration: { subnets: ["subnet-80b6fbcd", "subnet-42a6fdgd"], assignPublicIp: "ENABLED", securityGroups: [] },
+                },
                 overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
@@ -386,7 +416,9 @@ describe("plan/planRun: the reference's examples", () => {
         assert.deepStrictEqual(plan(spec, CREATE).runTaskRequest, {
             taskDefinition: CREATE.taskDefinitionArn,
             launchType: "FARGATE",
-            networkConfiguration: { awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "DISABLED", securityGroups: [] } },
+            networkConfiguration: {
+                awsvpcConfiguration: { subnets: ["subnet-a", "subnet-b"], assignPublicIp: "DISABLED", securityGroups: [] },
+            },
             overrides: { containerOverrides: [{ name: "main", command: HELLO }] },
             startedBy: STARTED_BY,
             tags: [hashTag(spec)],
@@ -399,10 +431,16 @@ describe("plan/planRun: the reference's examples", () => {
             command: HELLO,
             image: IMAGE,
             vpcId: VPC,
-            taskCustomizations: [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/securityGroups", value: ["sg-d72e9599956a084f5"] }],
+            taskCustomizations: [
+                { op: "add", path: "/networkConfiguration/awsvpcConfiguration/securityGroups", value: ["sg-d72e9599956a084f5"] },
+            ],
         };
         assert.deepStrictEqual(plan(spec).runTaskRequest.networkConfiguration, {
-            awsvpcConfiguration: { subnets: `<loaded from ${VPC} at run time>`, assignPublicIp: "ENABLED", securityGroups: ["sg-d72e9599956a084f5"] },
+            awsvpcConfiguration: {
+                subnets: `<loaded from ${VPC} at run time>`,
+                assignPublicIp: "ENABLED",
+                securityGroups: ["sg-d72e9599956a084f5"],
+            },
         });
     });
 });
@@ -427,7 +465,13 @@ describe("plan/planRun: Prefect parity", () => {
 
     it("plans secrets into the run's container definition (not the overrides), shown in preview", () => {
         const SECRET = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::";
-        const spec: TaskRunSpec = { command: HELLO, image: IMAGE, executionRoleArn: EXEC, env: { MODE: "x" }, secrets: { DB_PASSWORD: SECRET, API_KEY: "/shop/api-key" } };
+        const spec: TaskRunSpec = {
+            command: HELLO,
+            image: IMAGE,
+            executionRoleArn: EXEC,
+            env: { MODE: "x" },
+            secrets: { DB_PASSWORD: SECRET, API_KEY: "/shop/api-key" },
+        };
         assert.deepStrictEqual(plan(spec), {
             region: RUN_TIME_REGION,
             taskDefinition: fargateDefinition({
@@ -447,8 +491,13 @@ describe("plan/planRun: Prefect parity", () => {
             runTaskRequest: {
                 taskDefinition: REGISTERED,
                 launchType: "FARGATE",
-                networkConfiguration: { awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] } },
-                overrides: { containerOverrides: [{ name: "main", command: HELLO, environment: [{ name: "MODE", value: "x" }] }], executionRoleArn: EXEC },
+                networkConfiguration: {
+                    awsvpcConfiguration: { subnets: DEFAULT_VPC_SUBNETS, assignPublicIp: "ENABLED", securityGroups: [] },
+                },
+                overrides: {
+                    containerOverrides: [{ name: "main", command: HELLO, environment: [{ name: "MODE", value: "x" }] }],
+                    executionRoleArn: EXEC,
+                },
                 startedBy: STARTED_BY,
                 tags: [hashTag(spec)],
                 count: 1,
@@ -459,7 +508,10 @@ describe("plan/planRun: Prefect parity", () => {
 
     it("lets a customization append to the security groups, as Prefect's does", () => {
         const run = plan(
-            { image: IMAGE, taskCustomizations: [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/securityGroups/-", value: "sg-1" }] },
+            {
+                image: IMAGE,
+                taskCustomizations: [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/securityGroups/-", value: "sg-1" }],
+            },
             CREATE,
         );
         assert.deepStrictEqual(run.runTaskRequest.networkConfiguration, {
@@ -475,14 +527,17 @@ describe("plan/planRun: Prefect parity", () => {
             ],
         };
         const run = plan({ taskDefinition, containerName: "app", image: "app:2", command: HELLO });
-        assert.deepStrictEqual([run.containerName, run.taskDefinition?.containerDefinitions, run.runTaskRequest.overrides], [
-            "app",
+        assert.deepStrictEqual(
+            [run.containerName, run.taskDefinition?.containerDefinitions, run.runTaskRequest.overrides],
             [
-                { name: "log-router", image: "fluent-bit", essential: true },
-                { name: "app", image: "app:2" },
+                "app",
+                [
+                    { name: "log-router", image: "fluent-bit", essential: true },
+                    { name: "app", image: "app:2" },
+                ],
+                { containerOverrides: [{ name: "app", command: HELLO }] },
             ],
-            { containerOverrides: [{ name: "app", command: HELLO }] },
-        ]);
+        );
     });
 });
 
@@ -501,25 +556,31 @@ describe("plan/planRun: rules", () => {
             ],
         };
         const run = plan({ taskDefinition, containerName: "app", command: ["migrate"] });
-        assert.deepStrictEqual([run.taskDefinition, run.containerName, run.needsRegistration], [
-            {
-                family: "Batch-Jobs",
-                containerDefinitions: [
-                    { name: "app", image: "app:1" },
-                    { name: "proxy", image: "envoy", essential: false },
-                ],
-                cpu: "1024",
-                memory: "2048",
-                requiresCompatibilities: ["FARGATE"],
-                networkMode: "awsvpc",
-            },
-            "app",
-            true,
-        ]);
+        assert.deepStrictEqual(
+            [run.taskDefinition, run.containerName, run.needsRegistration],
+            [
+                {
+                    family: "Batch-Jobs",
+                    containerDefinitions: [
+                        { name: "app", image: "app:1" },
+                        { name: "proxy", image: "envoy", essential: false },
+                    ],
+                    cpu: "1024",
+                    memory: "2048",
+                    requiresCompatibilities: ["FARGATE"],
+                    networkMode: "awsvpc",
+                },
+                "app",
+                true,
+            ],
+        );
     });
 
     it("gives given subnets and security groups without a lookup placeholder", () => {
-        const run = plan({ image: IMAGE, networkConfiguration: { subnets: ["subnet-1"], securityGroups: ["sg-1"], assignPublicIp: "DISABLED" } });
+        const run = plan({
+            image: IMAGE,
+            networkConfiguration: { subnets: ["subnet-1"], securityGroups: ["sg-1"], assignPublicIp: "DISABLED" },
+        });
         assert.deepStrictEqual(run.runTaskRequest.networkConfiguration, {
             awsvpcConfiguration: { subnets: ["subnet-1"], assignPublicIp: "DISABLED", securityGroups: ["sg-1"] },
         });
@@ -538,7 +599,12 @@ describe("plan/planRun: rules", () => {
     it("plans values Pulumi does not know yet (preview) without failing", () => {
         const unknownDefinition = plan({ command: ["x"], taskDefinition: UNKNOWN_VALUE } as unknown as TaskRunSpec);
         assert.deepStrictEqual(
-            [unknownDefinition.taskDefinition, unknownDefinition.needsRegistration, unknownDefinition.containerName, unknownDefinition.runTaskRequest.taskDefinition],
+            [
+                unknownDefinition.taskDefinition,
+                unknownDefinition.needsRegistration,
+                unknownDefinition.containerName,
+                unknownDefinition.runTaskRequest.taskDefinition,
+            ],
             [null, true, "<the task definition's only container>", REGISTERED],
         );
         const spec = {
@@ -562,7 +628,9 @@ describe("plan/planRun: rules", () => {
             tags: [hashTag(spec)],
             count: 1,
         });
-        const unknownContainer = plan({ taskDefinition: { containerDefinitions: [UNKNOWN_VALUE, { name: "app", image: "a" }] } } as unknown as TaskRunSpec);
+        const unknownContainer = plan({
+            taskDefinition: { containerDefinitions: [UNKNOWN_VALUE, { name: "app", image: "a" }] },
+        } as unknown as TaskRunSpec);
         assert.equal(unknownContainer.containerName, "app");
     });
 

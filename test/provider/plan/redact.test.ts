@@ -11,13 +11,29 @@ describe("plan/redact", () => {
     it("replaces secrets inside strings at any depth and keeps the shape", () => {
         const plan = {
             runTaskRequest: {
-                overrides: { containerOverrides: [{ name: "main", environment: [{ name: "DB_PASSWORD", value: "hunter2" }], command: ["sh", "-c", "psql -p hunter2"] }] },
+                overrides: {
+                    containerOverrides: [
+                        {
+                            name: "main",
+                            environment: [{ name: "DB_PASSWORD", value: "hunter2" }],
+                            command: ["sh", "-c", "psql -p hunter2"],
+                        },
+                    ],
+                },
                 count: 1,
             },
         };
         assert.deepEqual(redactDeep(plan, ["hunter2"]), {
             runTaskRequest: {
-                overrides: { containerOverrides: [{ name: "main", environment: [{ name: "DB_PASSWORD", value: REDACTED }], command: ["sh", "-c", `psql -p ${REDACTED}`] }] },
+                overrides: {
+                    containerOverrides: [
+                        {
+                            name: "main",
+                            environment: [{ name: "DB_PASSWORD", value: REDACTED }],
+                            command: ["sh", "-c", `psql -p ${REDACTED}`],
+                        },
+                    ],
+                },
                 count: 1,
             },
         });
@@ -31,11 +47,15 @@ describe("plan/redact", () => {
     });
 
     it("collects the parsed leaves of a secret JSON string (taskCustomizations given as text), so the plan's parsed values are redacted", () => {
-        const text = JSON.stringify([{ op: "add", path: "/overrides/containerOverrides/0/environment", value: [{ name: "TOKEN", value: "s3cr3t-token" }] }]);
+        const text = JSON.stringify([
+            { op: "add", path: "/overrides/containerOverrides/0/environment", value: [{ name: "TOKEN", value: "s3cr3t-token" }] },
+        ]);
         const secrets = secretStrings({ taskCustomizations: text }, ["taskCustomizations"]);
         assert.ok(secrets.includes("s3cr3t-token"), JSON.stringify(secrets));
         assert.ok(secrets.includes(text));
-        const plan = { runTaskRequest: { overrides: { containerOverrides: [{ environment: [{ name: "TOKEN", value: "s3cr3t-token" }] }] } } };
+        const plan = {
+            runTaskRequest: { overrides: { containerOverrides: [{ environment: [{ name: "TOKEN", value: "s3cr3t-token" }] }] } },
+        };
         assert.equal(JSON.stringify(redactDeep(plan, secrets)).includes("s3cr3t-token"), false);
         // Text that is not JSON of an object or a list is only itself.
         assert.deepEqual(secretStrings({ a: "[not json" }, ["a"]), ["[not json"]);

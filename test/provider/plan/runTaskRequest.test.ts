@@ -98,7 +98,10 @@ describe("plan/runTaskRequest prepareRunTaskRequest", () => {
     });
 
     it("sends a given strategy instead of the launch type", () => {
-        const strategy = [{ capacityProvider: "FARGATE", weight: 1, base: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 3 }];
+        const strategy = [
+            { capacityProvider: "FARGATE", weight: 1, base: 1 },
+            { capacityProvider: "FARGATE_SPOT", weight: 3 },
+        ];
         const r = request({ capacityProviderStrategy: strategy });
         assert.deepStrictEqual([r.capacityProviderStrategy, "launchType" in r], [strategy, false]);
     });
@@ -118,11 +121,14 @@ describe("plan/runTaskRequest prepareRunTaskRequest", () => {
             },
             { networkConfiguration: NETWORK },
         );
-        assert.deepStrictEqual([r.networkConfiguration, r.tags, r.group], [
-            { awsvpcConfiguration: { subnets: ["subnet-1"], assignPublicIp: "DISABLED" } },
-            [{ key: "ecs-task-run:inputs-hash", value: "changed" }],
-            "batch",
-        ]);
+        assert.deepStrictEqual(
+            [r.networkConfiguration, r.tags, r.group],
+            [
+                { awsvpcConfiguration: { subnets: ["subnet-1"], assignPublicIp: "DISABLED" } },
+                [{ key: "ecs-task-run:inputs-hash", value: "changed" }],
+                "batch",
+            ],
+        );
         assert.deepStrictEqual(NETWORK.awsvpcConfiguration.assignPublicIp, "ENABLED");
     });
 

@@ -66,11 +66,15 @@ describe("plan/settings", () => {
         const { __context, ...spec } = given;
         assert.deepStrictEqual(resolveSettings(given), { ...spec, context: __context });
         // Rule actions are upper-cased; members left out take their defaults.
-        assert.deepStrictEqual(resolveSettings(inputs({ retryStrategy: { evaluateOnExit: [{ onExitCode: "75", action: "retry" as "RETRY" }] } })).retryStrategy, {
-            attempts: 1,
-            evaluateOnExit: [{ onExitCode: "75", action: "RETRY" }],
-            backoffSeconds: 10,
-        });
+        assert.deepStrictEqual(
+            resolveSettings(inputs({ retryStrategy: { evaluateOnExit: [{ onExitCode: "75", action: "retry" as "RETRY" }] } }))
+                .retryStrategy,
+            {
+                attempts: 1,
+                evaluateOnExit: [{ onExitCode: "75", action: "RETRY" }],
+                backoffSeconds: 10,
+            },
+        );
     });
 
     it("treats empty lists, nulls and empty security groups as not given", () => {
@@ -115,10 +119,15 @@ describe("plan/settings", () => {
     it("configures CloudWatch logs when streaming, unless the container already logs with awslogs", () => {
         assert.equal(resolveSettings(inputs({ streamOutput: true })).configureCloudwatchLogs, true);
         const logged = {
-            containerDefinitions: [{ name: "main", image: "a", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "mine" } } }],
+            containerDefinitions: [
+                { name: "main", image: "a", logConfiguration: { logDriver: "awslogs", options: { "awslogs-group": "mine" } } },
+            ],
         };
         assert.equal(resolveSettings(inputs({ streamOutput: true, taskDefinition: logged })).configureCloudwatchLogs, false);
-        assert.equal(resolveSettings(inputs({ streamOutput: true, taskDefinition: logged, configureCloudwatchLogs: true })).configureCloudwatchLogs, true);
+        assert.equal(
+            resolveSettings(inputs({ streamOutput: true, taskDefinition: logged, configureCloudwatchLogs: true })).configureCloudwatchLogs,
+            true,
+        );
         assert.equal(resolveSettings(inputs({ streamOutput: true, configureCloudwatchLogs: false })).configureCloudwatchLogs, false);
     });
 
@@ -133,18 +142,15 @@ describe("plan/settings", () => {
 
     it("splits the inputs into those that define the run and those that only watch it", () => {
         assert.equal(SPEC_KEYS.length, 33);
-        assert.deepStrictEqual(
-            [...WATCH_KEYS].sort(),
-            [
-                "autoDeregisterTaskDefinition",
-                "failOnNonZeroExit",
-                "retryStrategy",
-                "streamOutput",
-                "taskStartTimeoutSeconds",
-                "taskWatchPollInterval",
-                "waitForCompletion",
-            ],
-        );
+        assert.deepStrictEqual([...WATCH_KEYS].sort(), [
+            "autoDeregisterTaskDefinition",
+            "failOnNonZeroExit",
+            "retryStrategy",
+            "streamOutput",
+            "taskStartTimeoutSeconds",
+            "taskWatchPollInterval",
+            "waitForCompletion",
+        ]);
         assert.equal(RUN_KEYS.length + WATCH_KEYS.length, SPEC_KEYS.length);
         assert.ok(RUN_KEYS.every((k) => !WATCH_KEYS.includes(k)));
         assert.ok(RUN_KEYS.includes("secrets"), "a change of secrets runs the task again");

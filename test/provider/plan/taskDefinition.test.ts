@@ -43,7 +43,9 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
             ],
         };
         const { taskDefinition } = prepare(base, { env: { DROP: null, NEW: "3" } });
-        assert.deepStrictEqual(taskDefinition.containerDefinitions, [{ name: "main", image: "a", environment: [{ name: "KEEP", value: "1" }] }]);
+        assert.deepStrictEqual(taskDefinition.containerDefinitions, [
+            { name: "main", image: "a", environment: [{ name: "KEEP", value: "1" }] },
+        ]);
     });
 
     it("preserves extra containers and uses the one named in containerName", () => {
@@ -71,7 +73,12 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
     });
 
     it("refuses several containers without containerName instead of taking the first (a sidecar would get the run's image)", () => {
-        const base = { containerDefinitions: [{ name: "log-router", image: "fluent-bit" }, { name: "app", image: "app:1" }] };
+        const base = {
+            containerDefinitions: [
+                { name: "log-router", image: "fluent-bit" },
+                { name: "app", image: "app:1" },
+            ],
+        };
         assert.throws(() => prepare(base, { image: "app:2" }), {
             message:
                 "The task definition has 2 containers (log-router, app) and no `containerName` says which one runs the command: " +
@@ -84,7 +91,13 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
     });
 
     it("uses the container named in containerName", () => {
-        const base = { family: "app", containerDefinitions: [{ name: "app", image: "app:1" }, { name: "migrate", image: "app:1" }] };
+        const base = {
+            family: "app",
+            containerDefinitions: [
+                { name: "app", image: "app:1" },
+                { name: "migrate", image: "app:1" },
+            ],
+        };
         const { taskDefinition, containerName } = prepare(base, { containerName: "migrate", image: "app:2" });
         assert.equal(containerName, "migrate");
         assert.deepStrictEqual(taskDefinition.containerDefinitions, [
@@ -106,7 +119,12 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
     it("configures awslogs with a stable stream prefix (the family), options merged over the defaults", () => {
         const { taskDefinition } = prepare(
             { family: "My App" },
-            { image: "a", configureCloudwatchLogs: true, executionRoleArn: EXEC, cloudwatchLogsOptions: { "awslogs-group": "mine", mode: "non-blocking" } },
+            {
+                image: "a",
+                configureCloudwatchLogs: true,
+                executionRoleArn: EXEC,
+                cloudwatchLogsOptions: { "awslogs-group": "mine", mode: "non-blocking" },
+            },
             "eu-west-1",
         );
         assert.deepStrictEqual(taskDefinition, {
@@ -142,7 +160,8 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
             { name: "main", image: "a", logConfiguration },
         ]);
         // A definition given by ARN is not known when settings are resolved: streaming configures logs (as the reference does).
-        const options = prepare(base, { streamOutput: true, taskDefinitionArn: "app:1" }).taskDefinition.containerDefinitions?.[0].logConfiguration?.options;
+        const options = prepare(base, { streamOutput: true, taskDefinitionArn: "app:1" }).taskDefinition.containerDefinitions?.[0]
+            .logConfiguration?.options;
         assert.equal(options?.["awslogs-group"], "ecs-task-run");
     });
 
@@ -171,7 +190,9 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
     it("adds FARGATE to the compatibilities, once", () => {
         const { taskDefinition } = prepare({ requiresCompatibilities: ["EC2"], networkMode: "awsvpc" }, { image: "a" });
         assert.deepStrictEqual([taskDefinition.requiresCompatibilities, taskDefinition.networkMode], [["EC2", "FARGATE"], "awsvpc"]);
-        assert.deepStrictEqual(prepare({ requiresCompatibilities: ["FARGATE"] }, { image: "a" }).taskDefinition.requiresCompatibilities, ["FARGATE"]);
+        assert.deepStrictEqual(prepare({ requiresCompatibilities: ["FARGATE"] }, { image: "a" }).taskDefinition.requiresCompatibilities, [
+            "FARGATE",
+        ]);
     });
 
     it("refuses a Fargate definition whose network mode is not awsvpc (the reference only warned)", () => {
@@ -212,23 +233,36 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
                 cpu: "256",
                 memory: "512",
             });
-            assert.deepStrictEqual(prepare({ memory: "1 GB", containerDefinitions: [{ name: "main", image: "a", memory: 64 }] }, { launchType }).taskDefinition, {
-                family: FAMILY,
-                memory: "1 GB",
-                containerDefinitions: [{ name: "main", image: "a", memory: 64 }],
-            });
+            assert.deepStrictEqual(
+                prepare({ memory: "1 GB", containerDefinitions: [{ name: "main", image: "a", memory: 64 }] }, { launchType })
+                    .taskDefinition,
+                {
+                    family: FAMILY,
+                    memory: "1 GB",
+                    containerDefinitions: [{ name: "main", image: "a", memory: 64 }],
+                },
+            );
         }
     });
 
     it("sets the execution role, and leaves the task role to the run-time overrides", () => {
-        const { taskDefinition } = prepare({ taskRoleArn: "arn:old-task" }, { image: "a", executionRoleArn: EXEC, taskRoleArn: "arn:new-task" });
+        const { taskDefinition } = prepare(
+            { taskRoleArn: "arn:old-task" },
+            { image: "a", executionRoleArn: EXEC, taskRoleArn: "arn:new-task" },
+        );
         assert.deepStrictEqual([taskDefinition.executionRoleArn, taskDefinition.taskRoleArn], [EXEC, "arn:old-task"]);
     });
 
     it("leaves the execution role to the run-time overrides for a base given by ARN, and counts it for logs", () => {
         const base = { family: "app", containerDefinitions: [{ name: "app", image: "a" }] };
         const options = { executionRoleAsOverride: true };
-        const { taskDefinition } = prepareTaskDefinition(base, settingsOf({ executionRoleArn: EXEC, streamOutput: true }), "us-east-1", CTX, options);
+        const { taskDefinition } = prepareTaskDefinition(
+            base,
+            settingsOf({ executionRoleArn: EXEC, streamOutput: true }),
+            "us-east-1",
+            CTX,
+            options,
+        );
         assert.equal(taskDefinition.executionRoleArn, undefined);
         assert.equal(taskDefinition.containerDefinitions?.[0].logConfiguration?.logDriver, "awslogs");
     });
@@ -247,7 +281,11 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
                 },
             ],
         };
-        const secrets = { TOKEN: "/shop/token", API_KEY: "/shop/api-key", DB: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::" };
+        const secrets = {
+            TOKEN: "/shop/token",
+            API_KEY: "/shop/api-key",
+            DB: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf:password::",
+        };
         assert.deepStrictEqual(prepare(base, { secrets }).taskDefinition.containerDefinitions, [
             {
                 name: "main",
@@ -268,7 +306,11 @@ describe("plan/taskDefinition prepareTaskDefinition", () => {
     });
 
     it("does not mutate the base", () => {
-        const base: TaskDefinition = { family: "f", requiresCompatibilities: [], containerDefinitions: [{ name: "main", environment: [{ name: "A", value: "1" }] }] };
+        const base: TaskDefinition = {
+            family: "f",
+            requiresCompatibilities: [],
+            containerDefinitions: [{ name: "main", environment: [{ name: "A", value: "1" }] }],
+        };
         const copy = structuredClone(base);
         prepare(base, { image: "b", env: { A: null }, containerName: "other" });
         assert.deepStrictEqual(base, copy);

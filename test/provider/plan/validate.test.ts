@@ -31,9 +31,24 @@ describe("plan/validate validateInputs", () => {
                 { ...OK, memory: 4096, cpu: 2048 },
                 { ...OK, env: { PLANET: "earth" } },
                 { ...OK, cluster: "my-cluster-name" },
-                { ...OK, taskCustomizations: [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets", value: ["subnet-80b6fbcd"] }] },
-                { ...OK, vpcId: "vpc-1", taskCustomizations: [{ op: "replace", path: "/networkConfiguration/awsvpcConfiguration/assignPublicIp", value: "DISABLED" }] },
-                { ...OK, vpcId: "vpc-1", taskCustomizations: [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/securityGroups", value: ["sg-1"] }] },
+                {
+                    ...OK,
+                    taskCustomizations: [
+                        { op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets", value: ["subnet-80b6fbcd"] },
+                    ],
+                },
+                {
+                    ...OK,
+                    vpcId: "vpc-1",
+                    taskCustomizations: [
+                        { op: "replace", path: "/networkConfiguration/awsvpcConfiguration/assignPublicIp", value: "DISABLED" },
+                    ],
+                },
+                {
+                    ...OK,
+                    vpcId: "vpc-1",
+                    taskCustomizations: [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/securityGroups", value: ["sg-1"] }],
+                },
             ];
             for (const example of examples) assert.deepStrictEqual(check(example), [], JSON.stringify(example));
         });
@@ -52,7 +67,10 @@ describe("plan/validate validateInputs", () => {
                     cloudwatchLogsOptions: { "awslogs-group": "g" },
                     streamOutput: true,
                     launchType: "FARGATE",
-                    capacityProviderStrategy: [{ capacityProvider: "FARGATE", weight: 1, base: 1 }, { capacityProvider: "FARGATE_SPOT", weight: 3 }],
+                    capacityProviderStrategy: [
+                        { capacityProvider: "FARGATE", weight: 1, base: 1 },
+                        { capacityProvider: "FARGATE_SPOT", weight: 3 },
+                    ],
                     networkConfiguration: { subnets: ["subnet-1"], securityGroups: ["sg-1"], assignPublicIp: "DISABLED" },
                     env: { A: "1", B: null },
                     secrets: { DB_PASSWORD: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf:password::" },
@@ -83,7 +101,9 @@ describe("plan/validate validateInputs", () => {
         });
 
         it("accepts streaming from an inline container that already logs with awslogs, without a role", () => {
-            const taskDefinition = { containerDefinitions: [{ name: "app", image: "a", logConfiguration: { logDriver: "awslogs", options: {} } }] };
+            const taskDefinition = {
+                containerDefinitions: [{ name: "app", image: "a", logConfiguration: { logDriver: "awslogs", options: {} } }],
+            };
             assert.deepStrictEqual(check({ taskDefinition, streamOutput: true }), []);
         });
     });
@@ -92,7 +112,10 @@ describe("plan/validate validateInputs", () => {
         it("reports an unknown input, with the closest name", () => {
             assert.deepStrictEqual(check({ ...OK, imgae: "x", ExecutionRoleArn: "y", bogus: 1 }), [
                 { property: "imgae", reason: "`imgae` is not an input of EcsTaskRun; did you mean `image`?" },
-                { property: "ExecutionRoleArn", reason: "`ExecutionRoleArn` is not an input of EcsTaskRun; did you mean `executionRoleArn`?" },
+                {
+                    property: "ExecutionRoleArn",
+                    reason: "`ExecutionRoleArn` is not an input of EcsTaskRun; did you mean `executionRoleArn`?",
+                },
                 { property: "bogus", reason: "`bogus` is not an input of EcsTaskRun." },
             ]);
         });
@@ -100,44 +123,137 @@ describe("plan/validate validateInputs", () => {
 
     describe("types", () => {
         const cases: [string, Record<string, unknown>, string, string][] = [
-            ["command as a string", { command: "echo hi" }, "command", '`command` must be a list of strings, e.g. ["echo", "hello"]; got "echo hi".'],
-            ["command with a number", { command: ["sleep", 5] }, "command", '`command` must be a list of strings, e.g. ["echo", "hello"]; got ["sleep",5].'],
+            [
+                "command as a string",
+                { command: "echo hi" },
+                "command",
+                '`command` must be a list of strings, e.g. ["echo", "hello"]; got "echo hi".',
+            ],
+            [
+                "command with a number",
+                { command: ["sleep", 5] },
+                "command",
+                '`command` must be a list of strings, e.g. ["echo", "hello"]; got ["sleep",5].',
+            ],
             ["image as a number", { image: 5 }, "image", "`image` must be a string; got 5."],
             ["empty image", { image: " " }, "image", "`image` is empty; give a value or leave `image` out."],
-            ["taskDefinitionArn as a number", { taskDefinitionArn: 3 }, "taskDefinitionArn", "`taskDefinitionArn` must be a string; got 3."],
+            [
+                "taskDefinitionArn as a number",
+                { taskDefinitionArn: 3 },
+                "taskDefinitionArn",
+                "`taskDefinitionArn` must be a string; got 3.",
+            ],
             ["family as a list", { family: ["a"] }, "family", '`family` must be a string; got ["a"].'],
-            ["family without any valid character", { family: "!!!" }, "family", '`family` "!!!" has no letter, digit, "-" or "_"; a family needs at least one.'],
-            ["containerName empty", { containerName: "" }, "containerName", "`containerName` is empty; give a value or leave `containerName` out."],
+            [
+                "family without any valid character",
+                { family: "!!!" },
+                "family",
+                '`family` "!!!" has no letter, digit, "-" or "_"; a family needs at least one.',
+            ],
+            [
+                "containerName empty",
+                { containerName: "" },
+                "containerName",
+                "`containerName` is empty; give a value or leave `containerName` out.",
+            ],
             ["cpu as a string", { cpu: "1024" }, "cpu", '`cpu` must be a positive integer (CPU units, 1024 = 1 vCPU); got "1024".'],
             ["cpu zero", { cpu: 0 }, "cpu", "`cpu` must be a positive integer (CPU units, 1024 = 1 vCPU); got 0."],
             ["memory fractional", { memory: 1.5 }, "memory", "`memory` must be a positive integer (MiB); got 1.5."],
             ["executionRoleArn as an object", { executionRoleArn: {} }, "executionRoleArn", "`executionRoleArn` must be a string; got {}."],
             ["taskRoleArn as a boolean", { taskRoleArn: true }, "taskRoleArn", "`taskRoleArn` must be a string; got true."],
-            ["configureCloudwatchLogs as a string", { configureCloudwatchLogs: "true" }, "configureCloudwatchLogs", '`configureCloudwatchLogs` must be true or false; got "true".'],
+            [
+                "configureCloudwatchLogs as a string",
+                { configureCloudwatchLogs: "true" },
+                "configureCloudwatchLogs",
+                '`configureCloudwatchLogs` must be true or false; got "true".',
+            ],
             ["streamOutput as a number", { streamOutput: 1 }, "streamOutput", "`streamOutput` must be true or false; got 1."],
-            ["enableExecuteCommand as a string", { enableExecuteCommand: "yes" }, "enableExecuteCommand", '`enableExecuteCommand` must be true or false; got "yes".'],
-            ["autoDeregisterTaskDefinition", { autoDeregisterTaskDefinition: 0 }, "autoDeregisterTaskDefinition", "`autoDeregisterTaskDefinition` must be true or false; got 0."],
+            [
+                "enableExecuteCommand as a string",
+                { enableExecuteCommand: "yes" },
+                "enableExecuteCommand",
+                '`enableExecuteCommand` must be true or false; got "yes".',
+            ],
+            [
+                "autoDeregisterTaskDefinition",
+                { autoDeregisterTaskDefinition: 0 },
+                "autoDeregisterTaskDefinition",
+                "`autoDeregisterTaskDefinition` must be true or false; got 0.",
+            ],
             ["waitForCompletion", { waitForCompletion: "no" }, "waitForCompletion", '`waitForCompletion` must be true or false; got "no".'],
             ["failOnNonZeroExit", { failOnNonZeroExit: [] }, "failOnNonZeroExit", "`failOnNonZeroExit` must be true or false; got []."],
-            ["cloudwatchLogsOptions as a list", { configureCloudwatchLogs: true, executionRoleArn: EXEC, cloudwatchLogsOptions: ["a"] }, "cloudwatchLogsOptions",
-                '`cloudwatchLogsOptions` must be an object of string values, e.g. { "awslogs-group": "my-group" }; got ["a"].'],
-            ["cloudwatchLogsOptions with a number", { configureCloudwatchLogs: true, executionRoleArn: EXEC, cloudwatchLogsOptions: { "max-buffer-size": 5 } },
-                "cloudwatchLogsOptions", "`cloudwatchLogsOptions.max-buffer-size` must be a string; got 5."],
-            ["unknown launch type", { launchType: "SPOT" }, "launchType", '`launchType` "SPOT" is not a launch type; valid: FARGATE, FARGATE_SPOT, EC2, EXTERNAL, CLUSTER_DEFAULT.'],
+            [
+                "cloudwatchLogsOptions as a list",
+                { configureCloudwatchLogs: true, executionRoleArn: EXEC, cloudwatchLogsOptions: ["a"] },
+                "cloudwatchLogsOptions",
+                '`cloudwatchLogsOptions` must be an object of string values, e.g. { "awslogs-group": "my-group" }; got ["a"].',
+            ],
+            [
+                "cloudwatchLogsOptions with a number",
+                { configureCloudwatchLogs: true, executionRoleArn: EXEC, cloudwatchLogsOptions: { "max-buffer-size": 5 } },
+                "cloudwatchLogsOptions",
+                "`cloudwatchLogsOptions.max-buffer-size` must be a string; got 5.",
+            ],
+            [
+                "unknown launch type",
+                { launchType: "SPOT" },
+                "launchType",
+                '`launchType` "SPOT" is not a launch type; valid: FARGATE, FARGATE_SPOT, EC2, EXTERNAL, CLUSTER_DEFAULT.',
+            ],
             ["vpcId as a number", { vpcId: 1 }, "vpcId", "`vpcId` must be a string; got 1."],
             ["cluster empty", { cluster: "" }, "cluster", "`cluster` is empty; give a value or leave `cluster` out."],
-            ["env as a string", { env: "A=1" }, "env", '`env` must be an object of variable names to strings (or null to remove a variable); got "A=1".'],
-            ["env value as a number", { env: { PORT: 8080 } }, "env", '`env.PORT` must be a string, or null to remove the variable; got 8080 (write "8080").'],
-            ["env value as a boolean", { env: { DEBUG: true } }, "env", "`env.DEBUG` must be a string, or null to remove the variable; got true."],
+            [
+                "env as a string",
+                { env: "A=1" },
+                "env",
+                '`env` must be an object of variable names to strings (or null to remove a variable); got "A=1".',
+            ],
+            [
+                "env value as a number",
+                { env: { PORT: 8080 } },
+                "env",
+                '`env.PORT` must be a string, or null to remove the variable; got 8080 (write "8080").',
+            ],
+            [
+                "env value as a boolean",
+                { env: { DEBUG: true } },
+                "env",
+                "`env.DEBUG` must be a string, or null to remove the variable; got true.",
+            ],
             ["env with an empty name", { env: { "": "x" } }, "env", "`env` has a variable with an empty name; give every variable a name."],
             ["tags as a list", { tags: ["a"] }, "tags", '`tags` must be an object of string values, e.g. { "team": "data" }; got ["a"].'],
             ["tag value as a number", { tags: { n: 1 } }, "tags", "`tags.n` must be a string; got 1."],
-            ["propagateTags SERVICE", { propagateTags: "SERVICE" }, "propagateTags", '`propagateTags` "SERVICE" is not a `propagateTags` value; valid: TASK_DEFINITION, NONE.'],
+            [
+                "propagateTags SERVICE",
+                { propagateTags: "SERVICE" },
+                "propagateTags",
+                '`propagateTags` "SERVICE" is not a `propagateTags` value; valid: TASK_DEFINITION, NONE.',
+            ],
             ["platformVersion as a number", { platformVersion: 1.4 }, "platformVersion", "`platformVersion` must be a string; got 1.4."],
-            ["taskStartTimeoutSeconds zero", { taskStartTimeoutSeconds: 0 }, "taskStartTimeoutSeconds", "`taskStartTimeoutSeconds` must be a positive number of seconds; got 0."],
-            ["taskWatchPollInterval negative", { taskWatchPollInterval: -1 }, "taskWatchPollInterval", "`taskWatchPollInterval` must be a positive number of seconds; got -1."],
-            ["taskWatchPollInterval as a string", { taskWatchPollInterval: "5" }, "taskWatchPollInterval", '`taskWatchPollInterval` must be a positive number of seconds; got "5".'],
-            ["triggers as an object", { triggers: { a: 1 } }, "triggers", '`triggers` must be a list of values (any change to them runs the task again); got {"a":1}.'],
+            [
+                "taskStartTimeoutSeconds zero",
+                { taskStartTimeoutSeconds: 0 },
+                "taskStartTimeoutSeconds",
+                "`taskStartTimeoutSeconds` must be a positive number of seconds; got 0.",
+            ],
+            [
+                "taskWatchPollInterval negative",
+                { taskWatchPollInterval: -1 },
+                "taskWatchPollInterval",
+                "`taskWatchPollInterval` must be a positive number of seconds; got -1.",
+            ],
+            [
+                "taskWatchPollInterval as a string",
+                { taskWatchPollInterval: "5" },
+                "taskWatchPollInterval",
+                '`taskWatchPollInterval` must be a positive number of seconds; got "5".',
+            ],
+            [
+                "triggers as an object",
+                { triggers: { a: 1 } },
+                "triggers",
+                '`triggers` must be a list of values (any change to them runs the task again); got {"a":1}.',
+            ],
             ["region as a number", { region: 1 }, "region", "`region` must be a string; got 1."],
         ];
         for (const [name, spec, property, reason] of cases) {
@@ -149,23 +265,76 @@ describe("plan/validate validateInputs", () => {
 
     describe("taskDefinition", () => {
         const cases: [string, unknown, string][] = [
-            ["not an object", "td.json", '`taskDefinition` must be an object (a RegisterTaskDefinition input, in camelCase); got "td.json".'],
-            ["containers not a list", { containerDefinitions: { name: "a" } }, '`taskDefinition.containerDefinitions` must be a list of container definitions; got {"name":"a"}.'],
-            ["a container not an object", { containerDefinitions: ["app"] }, '`taskDefinition.containerDefinitions[0]` must be a container definition (an object); got "app".'],
-            ["a container without a name", { containerDefinitions: [{ name: "a", image: "i" }, { image: "i" }] },
-                "`taskDefinition.containerDefinitions[1].name` must be a non-empty string (every container needs a name); got undefined."],
-            ["an image not a string", { containerDefinitions: [{ name: "a", image: 1 }] }, "`taskDefinition.containerDefinitions[0].image` must be a string; got 1."],
-            ["a command not a list", { containerDefinitions: [{ name: "a", image: "i", command: "run" }] }, '`taskDefinition.containerDefinitions[0].command` must be a list of strings; got "run".'],
-            ["an environment not a list of pairs", { containerDefinitions: [{ name: "a", image: "i", environment: { A: "1" } }] },
-                '`taskDefinition.containerDefinitions[0].environment` must be a list of { name, value } objects; got {"A":"1"}.'],
-            ["a log configuration without a driver", { containerDefinitions: [{ name: "a", image: "i", logConfiguration: { options: {} } }] },
-                '`taskDefinition.containerDefinitions[0].logConfiguration` must be an object with a `logDriver`; got {"options":{}}.'],
-            ["a cpu ECS does not understand", { cpu: "lots", containerDefinitions: [{ name: "a", image: "i" }] }, '`taskDefinition.cpu` "lots" is not a size ECS understands; give e.g. "1024" or "1 vCPU".'],
-            ["a memory ECS does not understand", { memory: "2 TB", containerDefinitions: [{ name: "a", image: "i" }] }, '`taskDefinition.memory` "2 TB" is not a size ECS understands; give e.g. "2048" or "2 GB".'],
-            ["an unknown network mode", { networkMode: "vpc", containerDefinitions: [{ name: "a", image: "i" }] }, '`taskDefinition.networkMode` "vpc" is not a network mode; valid: awsvpc, bridge, host, none.'],
-            ["a family without any valid character", { family: "???", containerDefinitions: [{ name: "a", image: "i" }] }, '`taskDefinition.family` "???" has no letter, digit, "-" or "_"; a family needs at least one.'],
-            ["compatibilities not a list", { requiresCompatibilities: "FARGATE", containerDefinitions: [{ name: "a", image: "i" }] }, '`taskDefinition.requiresCompatibilities` must be a list of strings, e.g. ["FARGATE"]; got "FARGATE".'],
-            ["an execution role not a string", { executionRoleArn: 1, containerDefinitions: [{ name: "a", image: "i" }] }, "`taskDefinition.executionRoleArn` must be a string; got 1."],
+            [
+                "not an object",
+                "td.json",
+                '`taskDefinition` must be an object (a RegisterTaskDefinition input, in camelCase); got "td.json".',
+            ],
+            [
+                "containers not a list",
+                { containerDefinitions: { name: "a" } },
+                '`taskDefinition.containerDefinitions` must be a list of container definitions; got {"name":"a"}.',
+            ],
+            [
+                "a container not an object",
+                { containerDefinitions: ["app"] },
+                '`taskDefinition.containerDefinitions[0]` must be a container definition (an object); got "app".',
+            ],
+            [
+                "a container without a name",
+                { containerDefinitions: [{ name: "a", image: "i" }, { image: "i" }] },
+                "`taskDefinition.containerDefinitions[1].name` must be a non-empty string (every container needs a name); got undefined.",
+            ],
+            [
+                "an image not a string",
+                { containerDefinitions: [{ name: "a", image: 1 }] },
+                "`taskDefinition.containerDefinitions[0].image` must be a string; got 1.",
+            ],
+            [
+                "a command not a list",
+                { containerDefinitions: [{ name: "a", image: "i", command: "run" }] },
+                '`taskDefinition.containerDefinitions[0].command` must be a list of strings; got "run".',
+            ],
+            [
+                "an environment not a list of pairs",
+                { containerDefinitions: [{ name: "a", image: "i", environment: { A: "1" } }] },
+                '`taskDefinition.containerDefinitions[0].environment` must be a list of { name, value } objects; got {"A":"1"}.',
+            ],
+            [
+                "a log configuration without a driver",
+                { containerDefinitions: [{ name: "a", image: "i", logConfiguration: { options: {} } }] },
+                '`taskDefinition.containerDefinitions[0].logConfiguration` must be an object with a `logDriver`; got {"options":{}}.',
+            ],
+            [
+                "a cpu ECS does not understand",
+                { cpu: "lots", containerDefinitions: [{ name: "a", image: "i" }] },
+                '`taskDefinition.cpu` "lots" is not a size ECS understands; give e.g. "1024" or "1 vCPU".',
+            ],
+            [
+                "a memory ECS does not understand",
+                { memory: "2 TB", containerDefinitions: [{ name: "a", image: "i" }] },
+                '`taskDefinition.memory` "2 TB" is not a size ECS understands; give e.g. "2048" or "2 GB".',
+            ],
+            [
+                "an unknown network mode",
+                { networkMode: "vpc", containerDefinitions: [{ name: "a", image: "i" }] },
+                '`taskDefinition.networkMode` "vpc" is not a network mode; valid: awsvpc, bridge, host, none.',
+            ],
+            [
+                "a family without any valid character",
+                { family: "???", containerDefinitions: [{ name: "a", image: "i" }] },
+                '`taskDefinition.family` "???" has no letter, digit, "-" or "_"; a family needs at least one.',
+            ],
+            [
+                "compatibilities not a list",
+                { requiresCompatibilities: "FARGATE", containerDefinitions: [{ name: "a", image: "i" }] },
+                '`taskDefinition.requiresCompatibilities` must be a list of strings, e.g. ["FARGATE"]; got "FARGATE".',
+            ],
+            [
+                "an execution role not a string",
+                { executionRoleArn: 1, containerDefinitions: [{ name: "a", image: "i" }] },
+                "`taskDefinition.executionRoleArn` must be a string; got 1.",
+            ],
         ];
         for (const [name, taskDefinition, reason] of cases) {
             it(`reports ${name}`, () => {
@@ -180,30 +349,83 @@ describe("plan/validate validateInputs", () => {
 
     describe("capacityProviderStrategy and networkConfiguration", () => {
         const cases: [string, Record<string, unknown>, string, string][] = [
-            ["a strategy not a list", { capacityProviderStrategy: "FARGATE_SPOT" }, "capacityProviderStrategy",
-                '`capacityProviderStrategy` must be a list of { capacityProvider, weight, base }, e.g. [{ "capacityProvider": "FARGATE_SPOT", "weight": 1 }]; got "FARGATE_SPOT".'],
-            ["a strategy item without a provider", { capacityProviderStrategy: [{ weight: 1 }] }, "capacityProviderStrategy",
-                "`capacityProviderStrategy[0].capacityProvider` must be a non-empty string; got undefined."],
-            ["a weight out of range", { capacityProviderStrategy: [{ capacityProvider: "cp", weight: 2000 }] }, "capacityProviderStrategy",
-                "`capacityProviderStrategy[0].weight` must be an integer from 0 to 1000; got 2000."],
-            ["a base out of range", { capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1, base: -1 }] }, "capacityProviderStrategy",
-                "`capacityProviderStrategy[0].base` must be an integer from 0 to 100000; got -1."],
-            ["a misspelt strategy key", { capacityProviderStrategy: [{ capacityProvider: "cp", wieght: 1 }] }, "capacityProviderStrategy",
-                "`capacityProviderStrategy[0]` has unknown key(s) wieght; valid: capacityProvider, weight, base."],
-            ["a strategy that places no task", { capacityProviderStrategy: [{ capacityProvider: "cp", base: 1 }, { capacityProvider: "cp2", weight: 0 }] },
-                "capacityProviderStrategy", "`capacityProviderStrategy` needs a capacity provider with a `weight` above 0 (providers of weight 0, the default, place no tasks)."],
-            ["network settings not an object", { networkConfiguration: ["subnet-1"] }, "networkConfiguration",
-                '`networkConfiguration` must be an object { subnets, securityGroups, assignPublicIp }; got ["subnet-1"].'],
-            ["a misspelt network key", { networkConfiguration: { subnet: ["s"] } }, "networkConfiguration",
-                "`networkConfiguration` has unknown key(s) subnet; valid: subnets, securityGroups, assignPublicIp."],
-            ["subnets as a string", { networkConfiguration: { subnets: "subnet-1" } }, "networkConfiguration",
-                '`networkConfiguration.subnets` must be a list of strings, e.g. ["subnet-0abc"]; got "subnet-1".'],
-            ["no subnets", { networkConfiguration: { subnets: [] } }, "networkConfiguration",
-                "`networkConfiguration.subnets` is empty; give at least one subnet, or leave it out to use the VPC's subnets."],
-            ["security groups not strings", { networkConfiguration: { securityGroups: [1] } }, "networkConfiguration",
-                '`networkConfiguration.securityGroups` must be a list of strings, e.g. ["sg-0abc"]; got [1].'],
-            ["assignPublicIp not ENABLED or DISABLED", { networkConfiguration: { assignPublicIp: "YES" } }, "networkConfiguration",
-                '`networkConfiguration.assignPublicIp` "YES" is not an `assignPublicIp` value; valid: ENABLED, DISABLED.'],
+            [
+                "a strategy not a list",
+                { capacityProviderStrategy: "FARGATE_SPOT" },
+                "capacityProviderStrategy",
+                '`capacityProviderStrategy` must be a list of { capacityProvider, weight, base }, e.g. [{ "capacityProvider": "FARGATE_SPOT", "weight": 1 }]; got "FARGATE_SPOT".',
+            ],
+            [
+                "a strategy item without a provider",
+                { capacityProviderStrategy: [{ weight: 1 }] },
+                "capacityProviderStrategy",
+                "`capacityProviderStrategy[0].capacityProvider` must be a non-empty string; got undefined.",
+            ],
+            [
+                "a weight out of range",
+                { capacityProviderStrategy: [{ capacityProvider: "cp", weight: 2000 }] },
+                "capacityProviderStrategy",
+                "`capacityProviderStrategy[0].weight` must be an integer from 0 to 1000; got 2000.",
+            ],
+            [
+                "a base out of range",
+                { capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1, base: -1 }] },
+                "capacityProviderStrategy",
+                "`capacityProviderStrategy[0].base` must be an integer from 0 to 100000; got -1.",
+            ],
+            [
+                "a misspelt strategy key",
+                { capacityProviderStrategy: [{ capacityProvider: "cp", wieght: 1 }] },
+                "capacityProviderStrategy",
+                "`capacityProviderStrategy[0]` has unknown key(s) wieght; valid: capacityProvider, weight, base.",
+            ],
+            [
+                "a strategy that places no task",
+                {
+                    capacityProviderStrategy: [
+                        { capacityProvider: "cp", base: 1 },
+                        { capacityProvider: "cp2", weight: 0 },
+                    ],
+                },
+                "capacityProviderStrategy",
+                "`capacityProviderStrategy` needs a capacity provider with a `weight` above 0 (providers of weight 0, the default, place no tasks).",
+            ],
+            [
+                "network settings not an object",
+                { networkConfiguration: ["subnet-1"] },
+                "networkConfiguration",
+                '`networkConfiguration` must be an object { subnets, securityGroups, assignPublicIp }; got ["subnet-1"].',
+            ],
+            [
+                "a misspelt network key",
+                { networkConfiguration: { subnet: ["s"] } },
+                "networkConfiguration",
+                "`networkConfiguration` has unknown key(s) subnet; valid: subnets, securityGroups, assignPublicIp.",
+            ],
+            [
+                "subnets as a string",
+                { networkConfiguration: { subnets: "subnet-1" } },
+                "networkConfiguration",
+                '`networkConfiguration.subnets` must be a list of strings, e.g. ["subnet-0abc"]; got "subnet-1".',
+            ],
+            [
+                "no subnets",
+                { networkConfiguration: { subnets: [] } },
+                "networkConfiguration",
+                "`networkConfiguration.subnets` is empty; give at least one subnet, or leave it out to use the VPC's subnets.",
+            ],
+            [
+                "security groups not strings",
+                { networkConfiguration: { securityGroups: [1] } },
+                "networkConfiguration",
+                '`networkConfiguration.securityGroups` must be a list of strings, e.g. ["sg-0abc"]; got [1].',
+            ],
+            [
+                "assignPublicIp not ENABLED or DISABLED",
+                { networkConfiguration: { assignPublicIp: "YES" } },
+                "networkConfiguration",
+                '`networkConfiguration.assignPublicIp` "YES" is not an `assignPublicIp` value; valid: ENABLED, DISABLED.',
+            ],
         ];
         for (const [name, spec, property, reason] of cases) {
             it(`reports ${name}`, () => {
@@ -214,14 +436,20 @@ describe("plan/validate validateInputs", () => {
         it("refuses a strategy with a launch type other than the default", () => {
             for (const launchType of ["EC2", "FARGATE_SPOT", "EXTERNAL", "CLUSTER_DEFAULT"]) {
                 const sizes = launchType === "EXTERNAL" || launchType === "CLUSTER_DEFAULT" ? { memory: 512 } : {};
-                assert.deepStrictEqual(failure({ ...OK, ...sizes, launchType, capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1 }] }), {
-                    property: "capacityProviderStrategy",
-                    reason:
-                        `\`capacityProviderStrategy\` cannot be used with \`launchType\` "${launchType}": RunTask takes one or the other. ` +
-                        "Remove `launchType` (the strategy chooses where the task runs) or remove `capacityProviderStrategy`.",
-                });
+                assert.deepStrictEqual(
+                    failure({ ...OK, ...sizes, launchType, capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1 }] }),
+                    {
+                        property: "capacityProviderStrategy",
+                        reason:
+                            `\`capacityProviderStrategy\` cannot be used with \`launchType\` "${launchType}": RunTask takes one or the other. ` +
+                            "Remove `launchType` (the strategy chooses where the task runs) or remove `capacityProviderStrategy`.",
+                    },
+                );
             }
-            assert.deepStrictEqual(check({ ...OK, launchType: "FARGATE", capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1 }] }), []);
+            assert.deepStrictEqual(
+                check({ ...OK, launchType: "FARGATE", capacityProviderStrategy: [{ capacityProvider: "cp", weight: 1 }] }),
+                [],
+            );
             assert.deepStrictEqual(check({ ...OK, launchType: "EC2", capacityProviderStrategy: [] }), []);
         });
 
@@ -240,10 +468,13 @@ describe("plan/validate validateInputs", () => {
                         'set `taskDefinition.networkMode` to "awsvpc" or remove `networkConfiguration`.',
                 },
             ]);
-            assert.deepStrictEqual(failure({ ...OK, launchType: "EXTERNAL", memory: 512, taskDefinition: { networkMode: "host" }, vpcId: "vpc-1" }), {
-                property: "vpcId",
-                reason: '`vpcId` is only used with the "awsvpc" network mode, but the task definition uses "host": set `taskDefinition.networkMode` to "awsvpc" or remove `vpcId`.',
-            });
+            assert.deepStrictEqual(
+                failure({ ...OK, launchType: "EXTERNAL", memory: 512, taskDefinition: { networkMode: "host" }, vpcId: "vpc-1" }),
+                {
+                    property: "vpcId",
+                    reason: '`vpcId` is only used with the "awsvpc" network mode, but the task definition uses "host": set `taskDefinition.networkMode` to "awsvpc" or remove `vpcId`.',
+                },
+            );
             assert.deepStrictEqual(check({ ...OK, launchType: "EC2", taskDefinition: { networkMode: "awsvpc" }, vpcId: "vpc-1" }), []);
             assert.deepStrictEqual(check({ command: ["x"], launchType: "EC2", taskDefinitionArn: "app:1", vpcId: "vpc-1" }), []);
         });
@@ -251,13 +482,28 @@ describe("plan/validate validateInputs", () => {
 
     describe("tags", () => {
         const cases: [string, Record<string, string>, string][] = [
-            ["too many tags", Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "v"])),
-                "`tags` has 50 tags; AWS allows 50 per task including the `ecs-task-run:inputs-hash` tag this resource adds, so give at most 49."],
+            [
+                "too many tags",
+                Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`k${i}`, "v"])),
+                "`tags` has 50 tags; AWS allows 50 per task including the `ecs-task-run:inputs-hash` tag this resource adds, so give at most 49.",
+            ],
             ["a key too long", { ["k".repeat(129)]: "v" }, `\`tags\` key "${"k".repeat(38)}… is 129 characters; AWS allows 128.`],
             ["a value too long", { team: "v".repeat(257) }, "`tags.team` value is 257 characters; AWS allows 256."],
-            ["a key starting with aws:", { "AWS:team": "x" }, '`tags` key "AWS:team" starts with `aws:`, which AWS reserves; use another key.'],
-            ["a value starting with aws:", { team: "aws:x" }, '`tags.team` value "aws:x" starts with `aws:`, which AWS reserves; use another value.'],
-            ["the inputs hash key", { "ecs-task-run:inputs-hash": "x" }, "`tags` key `ecs-task-run:inputs-hash` is set by this resource; use another key."],
+            [
+                "a key starting with aws:",
+                { "AWS:team": "x" },
+                '`tags` key "AWS:team" starts with `aws:`, which AWS reserves; use another key.',
+            ],
+            [
+                "a value starting with aws:",
+                { team: "aws:x" },
+                '`tags.team` value "aws:x" starts with `aws:`, which AWS reserves; use another value.',
+            ],
+            [
+                "the inputs hash key",
+                { "ecs-task-run:inputs-hash": "x" },
+                "`tags` key `ecs-task-run:inputs-hash` is set by this resource; use another key.",
+            ],
             ["an empty key", { "": "x" }, "`tags` has an empty key; AWS needs at least one character."],
         ];
         for (const [name, tags, reason] of cases) {
@@ -281,7 +527,8 @@ describe("plan/validate validateInputs", () => {
         });
 
         it("requires an image", () => {
-            const reason = "An image is required: set `image`, or give `taskDefinitionArn`, or a `taskDefinition` whose container `main` has an `image`.";
+            const reason =
+                "An image is required: set `image`, or give `taskDefinitionArn`, or a `taskDefinition` whose container `main` has an `image`.";
             assert.deepStrictEqual(failure({ command: ["x"] }), { property: "image", reason });
             assert.deepStrictEqual(failure({ taskDefinition: { containerDefinitions: [{ name: "app" }] } }), {
                 property: "image",
@@ -318,7 +565,12 @@ describe("plan/validate validateInputs", () => {
 
     describe("Prefect parity: container choice, secrets, launch types without default sizes", () => {
         const SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:shop/db-AbCdEf";
-        const twoContainers = { containerDefinitions: [{ name: "log-router", image: "fluent-bit" }, { name: "app", image: "app:1" }] };
+        const twoContainers = {
+            containerDefinitions: [
+                { name: "log-router", image: "fluent-bit" },
+                { name: "app", image: "app:1" },
+            ],
+        };
 
         it("refuses a taskDefinition with several containers and no containerName, naming them", () => {
             assert.deepStrictEqual(failure({ command: ["x"], taskDefinition: twoContainers }), {
@@ -330,7 +582,10 @@ describe("plan/validate validateInputs", () => {
             assert.deepStrictEqual(check({ command: ["x"], taskDefinition: twoContainers, containerName: "app" }), []);
             // Not knowable at check: a definition given by ARN, or a container not known yet (preview).
             assert.deepStrictEqual(check({ command: ["x"], taskDefinitionArn: "app:1" }), []);
-            assert.deepStrictEqual(check({ command: ["x"], taskDefinition: { containerDefinitions: [UNKNOWN_VALUE, { name: "app", image: "a" }] } }), []);
+            assert.deepStrictEqual(
+                check({ command: ["x"], taskDefinition: { containerDefinitions: [UNKNOWN_VALUE, { name: "app", image: "a" }] } }),
+                [],
+            );
         });
 
         it("accepts every secret reference ECS takes", () => {
@@ -350,7 +605,11 @@ describe("plan/validate validateInputs", () => {
         });
 
         const secretCases: [string, unknown, string][] = [
-            ["not an object", ["a"], '`secrets` must be an object of variable names to secret ARNs or parameter names, e.g. { DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" }; got ["a"].'],
+            [
+                "not an object",
+                ["a"],
+                '`secrets` must be an object of variable names to secret ARNs or parameter names, e.g. { DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf" }; got ["a"].',
+            ],
             ["a value not a string", { A: 1 }, "`secrets.A` must be a string (a secret ARN or parameter name); got 1."],
             ["an empty name", { "": "/a" }, "`secrets` has a variable with an empty name; give every variable a name."],
         ];
@@ -372,21 +631,28 @@ describe("plan/validate validateInputs", () => {
                 "",
             ];
             for (const valueFrom of bad) {
-                assert.deepStrictEqual(failure({ ...OK, executionRoleArn: EXEC, secrets: { A: valueFrom } }), {
-                    property: "secrets",
-                    reason:
-                        `\`secrets.A\` ${JSON.stringify(valueFrom)} names neither a Secrets Manager secret ` +
-                        "(`arn:aws:secretsmanager:<region>:<account>:secret:<name>`, optionally followed by `:<json-key>:<version-stage>:<version-id>`) " +
-                        "nor an SSM parameter (`arn:aws:ssm:<region>:<account>:parameter/<name>`, or the parameter's name in the task's region).",
-                }, valueFrom);
+                assert.deepStrictEqual(
+                    failure({ ...OK, executionRoleArn: EXEC, secrets: { A: valueFrom } }),
+                    {
+                        property: "secrets",
+                        reason:
+                            `\`secrets.A\` ${JSON.stringify(valueFrom)} names neither a Secrets Manager secret ` +
+                            "(`arn:aws:secretsmanager:<region>:<account>:secret:<name>`, optionally followed by `:<json-key>:<version-stage>:<version-id>`) " +
+                            "nor an SSM parameter (`arn:aws:ssm:<region>:<account>:parameter/<name>`, or the parameter's name in the task's region).",
+                    },
+                    valueFrom,
+                );
             }
         });
 
         it("refuses a name in both secrets and env, but not one env removes (null)", () => {
-            assert.deepStrictEqual(failure({ ...OK, executionRoleArn: EXEC, secrets: { B: "/b", A: "/a" }, env: { A: "1", B: "2", C: "3" } }), {
-                property: "secrets",
-                reason: "`A`, `B` are in both `secrets` and `env`: a variable comes from one or the other; remove it from `env` (or from `secrets`).",
-            });
+            assert.deepStrictEqual(
+                failure({ ...OK, executionRoleArn: EXEC, secrets: { B: "/b", A: "/a" }, env: { A: "1", B: "2", C: "3" } }),
+                {
+                    property: "secrets",
+                    reason: "`A`, `B` are in both `secrets` and `env`: a variable comes from one or the other; remove it from `env` (or from `secrets`).",
+                },
+            );
             assert.deepStrictEqual(check({ ...OK, executionRoleArn: EXEC, secrets: { A: "/a" }, env: { A: null } }), []);
         });
 
@@ -411,11 +677,23 @@ describe("plan/validate validateInputs", () => {
                 });
                 assert.deepStrictEqual(check({ ...OK, launchType, memory: 512 }), []);
                 assert.deepStrictEqual(check({ ...OK, launchType, taskDefinition: { memory: "1 GB" } }), []);
-                assert.deepStrictEqual(check({ command: ["x"], launchType, taskDefinition: { containerDefinitions: [{ name: "app", image: "a", memoryReservation: 64 }] } }), []);
+                assert.deepStrictEqual(
+                    check({
+                        command: ["x"],
+                        launchType,
+                        taskDefinition: { containerDefinitions: [{ name: "app", image: "a", memoryReservation: 64 }] },
+                    }),
+                    [],
+                );
                 assert.deepStrictEqual(check({ command: ["x"], launchType, taskDefinitionArn: "app:1" }), []);
             }
             assert.equal(
-                failure({ launchType: "CLUSTER_DEFAULT", containerName: "job", image: "a", taskDefinition: { containerDefinitions: [{ name: "app", image: "a", memory: 64 }] } }).reason.startsWith(
+                failure({
+                    launchType: "CLUSTER_DEFAULT",
+                    containerName: "job",
+                    image: "a",
+                    taskDefinition: { containerDefinitions: [{ name: "app", image: "a", memory: 64 }] },
+                }).reason.startsWith(
                     "Launch type CLUSTER_DEFAULT gets no default sizes, and neither the task nor container `job` has memory",
                 ),
                 true,
@@ -427,8 +705,14 @@ describe("plan/validate validateInputs", () => {
         it("requires logs to be configured for cloudwatchLogsOptions (the reference's rule)", () => {
             const reason =
                 "`configureCloudwatchLogs` must be enabled to use `cloudwatchLogsOptions`: set `configureCloudwatchLogs: true` or remove `cloudwatchLogsOptions`.";
-            assert.deepStrictEqual(failure({ ...OK, cloudwatchLogsOptions: { "awslogs-group": "g" } }), { property: "cloudwatchLogsOptions", reason });
-            assert.deepStrictEqual(failure({ ...OK, configureCloudwatchLogs: false, cloudwatchLogsOptions: { a: "b" } }), { property: "cloudwatchLogsOptions", reason });
+            assert.deepStrictEqual(failure({ ...OK, cloudwatchLogsOptions: { "awslogs-group": "g" } }), {
+                property: "cloudwatchLogsOptions",
+                reason,
+            });
+            assert.deepStrictEqual(failure({ ...OK, configureCloudwatchLogs: false, cloudwatchLogsOptions: { a: "b" } }), {
+                property: "cloudwatchLogsOptions",
+                reason,
+            });
             assert.deepStrictEqual(check({ ...OK, streamOutput: true, executionRoleArn: EXEC, cloudwatchLogsOptions: { a: "b" } }), []);
             assert.deepStrictEqual(check({ ...OK, cloudwatchLogsOptions: {} }), []);
         });
@@ -534,8 +818,7 @@ describe("plan/validate validateInputs", () => {
             });
             assert.deepStrictEqual(failure({ ...OK, taskCustomizations: '[{"op":"add","path":"/group"}]' }), {
                 property: "taskCustomizations",
-                reason:
-                    "`taskCustomizations` operation 0 (add /group): Operation `value` property is not present (applicable in `add`, `replace` and `test` operations) (OPERATION_VALUE_REQUIRED).",
+                reason: "`taskCustomizations` operation 0 (add /group): Operation `value` property is not present (applicable in `add`, `replace` and `test` operations) (OPERATION_VALUE_REQUIRED).",
             });
         });
 
@@ -546,7 +829,10 @@ describe("plan/validate validateInputs", () => {
                     "`taskCustomizations` operation 0 (replace /cluster): Cannot perform the operation at a path that does not exist " +
                     "(OPERATION_PATH_UNRESOLVABLE); the planned RunTask request has no `/cluster`.",
             });
-            assert.deepStrictEqual(check({ ...OK, cluster: "c", taskCustomizations: [{ op: "replace", path: "/cluster", value: "d" }] }), []);
+            assert.deepStrictEqual(
+                check({ ...OK, cluster: "c", taskCustomizations: [{ op: "replace", path: "/cluster", value: "d" }] }),
+                [],
+            );
         });
 
         it("reports a path into the network configuration when the run has none (EC2, bridge)", () => {
@@ -569,7 +855,10 @@ describe("plan/validate validateInputs", () => {
 
         it("does not report what only the run can know", () => {
             const intoNetwork = [{ op: "replace", path: "/networkConfiguration/awsvpcConfiguration/assignPublicIp", value: "DISABLED" }];
-            assert.deepStrictEqual(check({ command: ["x"], taskDefinitionArn: "app:1", launchType: "EC2", taskCustomizations: intoNetwork }), []);
+            assert.deepStrictEqual(
+                check({ command: ["x"], taskDefinitionArn: "app:1", launchType: "EC2", taskCustomizations: intoNetwork }),
+                [],
+            );
             const testSubnets = [{ op: "test", path: "/networkConfiguration/awsvpcConfiguration/subnets", value: ["subnet-1"] }];
             assert.deepStrictEqual(check({ ...OK, taskCustomizations: testSubnets }), []);
             const appendSubnet = [{ op: "add", path: "/networkConfiguration/awsvpcConfiguration/subnets/-", value: "subnet-9" }];
@@ -595,9 +884,15 @@ describe("plan/validate validateInputs", () => {
             assert.deepStrictEqual(check({ command: ["x"], image: UNKNOWN_VALUE }), []);
             assert.deepStrictEqual(check({ ...OK, cpu: UNKNOWN_VALUE, memory: 3000 }), []);
             assert.deepStrictEqual(check({ ...OK, streamOutput: true, taskDefinition: { executionRoleArn: UNKNOWN_VALUE } }), []);
-            assert.deepStrictEqual(check({ ...OK, env: { A: UNKNOWN_VALUE }, tags: { t: UNKNOWN_VALUE }, command: ["a", UNKNOWN_VALUE] }), []);
+            assert.deepStrictEqual(
+                check({ ...OK, env: { A: UNKNOWN_VALUE }, tags: { t: UNKNOWN_VALUE }, command: ["a", UNKNOWN_VALUE] }),
+                [],
+            );
             assert.deepStrictEqual(check({ ...OK, capacityProviderStrategy: [{ capacityProvider: "cp", weight: UNKNOWN_VALUE }] }), []);
-            assert.deepStrictEqual(check({ ...OK, cluster: UNKNOWN_VALUE, taskCustomizations: [{ op: "replace", path: "/cluster", value: "c" }] }), []);
+            assert.deepStrictEqual(
+                check({ ...OK, cluster: UNKNOWN_VALUE, taskCustomizations: [{ op: "replace", path: "/cluster", value: "c" }] }),
+                [],
+            );
             assert.deepStrictEqual(check({ ...OK, taskCustomizations: UNKNOWN_VALUE }), []);
         });
 
@@ -619,6 +914,8 @@ describe("plan/validate validateInputs", () => {
     });
 
     it("does not add checks of other inputs to an input that is already wrong", () => {
-        assert.deepStrictEqual(check({ ...OK, launchType: "EC2", vpcId: 5 }), [{ property: "vpcId", reason: "`vpcId` must be a string; got 5." }]);
+        assert.deepStrictEqual(check({ ...OK, launchType: "EC2", vpcId: 5 }), [
+            { property: "vpcId", reason: "`vpcId` must be a string; got 5." },
+        ]);
     });
 });

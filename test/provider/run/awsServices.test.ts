@@ -31,7 +31,15 @@ function setup(extra: { watcher?: TaskWaiter } = {}) {
     const logs = mockClient(clients.logs);
     const clock = new FakeClock(0);
     const lines: string[] = [];
-    const services = makeAwsRunServices({ region: "us-east-1", equal: () => false, clients, clock, log: (l) => lines.push(l), apiDeadlineMs: 60_000, ...extra });
+    const services = makeAwsRunServices({
+        region: "us-east-1",
+        equal: () => false,
+        clients,
+        clock,
+        log: (l) => lines.push(l),
+        apiDeadlineMs: 60_000,
+        ...extra,
+    });
     return { services, ecs, logs, clock, lines };
 }
 
@@ -72,7 +80,10 @@ describe("run/awsServices", () => {
 
     it("describeTasks asks for tags in calls of 100", async () => {
         const { services, ecs, clock } = setup();
-        ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({ tasks: input.tasks.map((t) => ({ taskArn: t })), failures: [] }));
+        ecs.on(DescribeTasksCommand).callsFake((input: { tasks: string[] }) => ({
+            tasks: input.tasks.map((t) => ({ taskArn: t })),
+            failures: [],
+        }));
         const arns = Array.from({ length: 150 }, (_, i) => `arn:aws:ecs:us-east-1:1:task/jobs/${i}`);
         const out = await clock.run(services.describeTasks("jobs", arns));
         assert.equal(out.tasks.length, 150);
@@ -87,7 +98,9 @@ describe("run/awsServices", () => {
 
     it("acquires a definition through the registration layer with its ownership tags, and releases it", async () => {
         const { services, ecs, clock } = setup();
-        ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: "web" }).rejects(new ClientException({ message: "Unable to describe task definition.", ...meta }));
+        ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: "web" }).rejects(
+            new ClientException({ message: "Unable to describe task definition.", ...meta }),
+        );
         ecs.on(RegisterTaskDefinitionCommand).resolves({ taskDefinition: { family: "web", taskDefinitionArn: "arn:td/web:1" } });
         ecs.on(UntagResourceCommand).resolves({});
         ecs.on(DescribeTaskDefinitionCommand, { taskDefinition: "arn:td/web:1", include: ["TAGS"] }).resolves({
@@ -118,7 +131,9 @@ describe("run/awsServices", () => {
             },
         };
         const { services, ecs, clock } = setup({ watcher });
-        ecs.on(StopTaskCommand).rejectsOnce(new ThrottlingException({ message: "Rate exceeded", ...meta })).resolves({ task: { lastStatus: "RUNNING" } });
+        ecs.on(StopTaskCommand)
+            .rejectsOnce(new ThrottlingException({ message: "Rate exceeded", ...meta }))
+            .resolves({ task: { lastStatus: "RUNNING" } });
         assert.equal(await clock.run(services.stopTask("jobs", "t1", "why")), "stopped");
         const task = await services.waitForTask("c", "t1", () => true, { pollIntervalMs: 1000 });
         assert.equal(task.lastStatus, "STOPPED");

@@ -6,7 +6,8 @@ import type { FakeClock } from "../aws/fakeClock";
 
 export const REGION = "us-east-1";
 export const clusterArn = (name: string): string => `arn:aws:ecs:${REGION}:123456789012:cluster/${name}`;
-export const taskArn = (cluster: string, id: string | number): string => `arn:aws:ecs:${REGION}:123456789012:task/${cluster}/${String(id).padStart(8, "0")}`;
+export const taskArn = (cluster: string, id: string | number): string =>
+    `arn:aws:ecs:${REGION}:123456789012:task/${cluster}/${String(id).padStart(8, "0")}`;
 
 export interface Call {
     cluster: string;

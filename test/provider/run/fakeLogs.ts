@@ -64,7 +64,10 @@ export class FakeLogs {
         };
     };
 
-    filterLogEvents = async (_region: string, args: FilterLogEventsArgs): Promise<FilteredLogEventsPage & { events: { ingestionTime?: number }[] }> => {
+    filterLogEvents = async (
+        _region: string,
+        args: FilterLogEventsArgs,
+    ): Promise<FilteredLogEventsPage & { events: { ingestionTime?: number }[] }> => {
         this.calls.push({ api: "FilterLogEvents", at: this.clock.now(), streams: [...args.streams], startTime: args.startTime });
         this.maybeThrottle();
         if (this.emptyFilterPages > 0) {
@@ -76,7 +79,13 @@ export class FakeLogs {
         for (const name of args.streams) {
             for (const e of this.streams[`${args.group}/${name}`] ?? []) {
                 if (args.startTime === undefined || e.timestamp >= args.startTime) {
-                    all.push({ logStreamName: name, timestamp: e.timestamp, message: e.message, eventId: e.id, ingestionTime: e.ingestionTime });
+                    all.push({
+                        logStreamName: name,
+                        timestamp: e.timestamp,
+                        message: e.message,
+                        eventId: e.id,
+                        ingestionTime: e.ingestionTime,
+                    });
                 }
             }
         }

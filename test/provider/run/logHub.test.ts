@@ -13,7 +13,14 @@ function setup(extra: Partial<LogHubDeps> = {}) {
     const relayed: Record<string, string[]> = {};
     const warnings: string[] = [];
     const open = (stream: string): HubLogReader =>
-        new HubLogReader(hub, { region: "us-east-1", group: G, stream, clock, onLine: (l) => (relayed[stream] ??= []).push(l), onWarning: (w) => warnings.push(w) });
+        new HubLogReader(hub, {
+            region: "us-east-1",
+            group: G,
+            stream,
+            clock,
+            onLine: (l) => (relayed[stream] ??= []).push(l),
+            onWarning: (w) => warnings.push(w),
+        });
     return { clock, logs, hub, relayed, warnings, open };
 }
 
@@ -25,13 +32,19 @@ describe("LogHub (one budgeted log reader per process)", () => {
         const streams = names(5);
         for (const s of streams) logs.put(G, s, `hello from ${s}`);
         const readers = streams.map(open);
-        assert.deepEqual(readers.map((r) => r.mode()), ["get", "get", "filter", "filter", "filter"]);
+        assert.deepEqual(
+            readers.map((r) => r.mode()),
+            ["get", "get", "filter", "filter", "filter"],
+        );
         await clock.run(Promise.all(readers.map((r) => r.poll())));
         assert.deepEqual([...new Set(logs.calls.filter((c) => c.api === "GetLogEvents").map((c) => c.streams[0]))], streams.slice(0, 2));
         const filters = logs.calls.filter((c) => c.api === "FilterLogEvents");
         assert.equal(filters.length, 1);
         assert.deepEqual(filters[0].streams, streams.slice(2));
-        assert.deepEqual(readers.map((r) => r.tail()), streams.map((s) => [`hello from ${s}`]));
+        assert.deepEqual(
+            readers.map((r) => r.tail()),
+            streams.map((s) => [`hello from ${s}`]),
+        );
     });
 
     it("stays within the budget: 100 streams polling every second for a minute", async () => {
@@ -65,7 +78,11 @@ describe("LogHub (one budgeted log reader per process)", () => {
         }
         assert.ok(logs.peakPerSecond("GetLogEvents") <= 2);
         assert.ok(logs.peakPerSecond("FilterLogEvents") <= 1);
-        for (const r of readers) assert.deepEqual(r.tail(), Array.from({ length: 10 }, (_, i) => `r${i}`));
+        for (const r of readers)
+            assert.deepEqual(
+                r.tail(),
+                Array.from({ length: 10 }, (_, i) => `r${i}`),
+            );
     });
 
     it("serves a stream that had new lines before a quiet one when the budget is short", async () => {
@@ -94,7 +111,7 @@ describe("LogHub (one budgeted log reader per process)", () => {
         const expected: Record<string, string[]> = {};
         for (let round = 0; round < 12; round++) {
             streams.forEach((s, i) => {
-                for (let k = 0; k < (i % 4) + round % 3; k++) {
+                for (let k = 0; k < (i % 4) + (round % 3); k++) {
                     const line = `${s} ${round}.${k}`;
                     logs.put(G, s, line, clock.now() - (k % 2)); // equal and slightly older stamps
                     (expected[s] ??= []).push(line);
@@ -110,7 +127,12 @@ describe("LogHub (one budgeted log reader per process)", () => {
             assert.equal(new Set(relayed[s]).size, relayed[s]?.length ?? 0, `${s} has a duplicate`);
         }
         // In order per stream: each stream's lines come in the order of its events.
-        for (const s of streams) assert.deepEqual(relayed[s], logs.streams[`${G}/${s}`].map((e) => e.message), s);
+        for (const s of streams)
+            assert.deepEqual(
+                relayed[s],
+                logs.streams[`${G}/${s}`].map((e) => e.message),
+                s,
+            );
     });
 
     it("relays a late event (an older timestamp, ingested after newer lines were read) once", async () => {

@@ -30,17 +30,30 @@ describe("logLimits (the log read budget: provider configuration, environment, d
     });
 
     it("refuses a value that is not a positive number, naming where it came from", () => {
-        assert.throws(() => logLimits({ [GET_LOG_EVENTS_ENV]: "fast" }), /environment variable ECS_TASK_RUN_GET_LOG_EVENTS_PER_SECOND is "fast": it must be a positive number/);
+        assert.throws(
+            () => logLimits({ [GET_LOG_EVENTS_ENV]: "fast" }),
+            /environment variable ECS_TASK_RUN_GET_LOG_EVENTS_PER_SECOND is "fast": it must be a positive number/,
+        );
         rememberLogLimitsConfig(config({ [FILTER_LOG_EVENTS_CONFIG_KEY]: "0" }));
         assert.throws(() => logLimits({}), /provider configuration `ecs-task-run:filterLogEventsPerSecond` is "0"/);
     });
 
     it("a new budget reaches the process's hub when it exists", () => {
         const clock = new FakeClock(0);
-        const hub = getProcessLogHub(() => new LogHub({ getLogEvents: async () => ({ events: [] }), filterLogEvents: async () => ({ events: [], searchedLogStreams: [] }), clock }));
+        const hub = getProcessLogHub(
+            () =>
+                new LogHub({
+                    getLogEvents: async () => ({ events: [] }),
+                    filterLogEvents: async () => ({ events: [], searchedLogStreams: [] }),
+                    clock,
+                }),
+        );
         configureProcessLogHub({ getLogEventsPerSecond: 8, filterLogEventsPerSecond: 1 });
         assert.equal(hub.getBudget.configuredRate(), 8);
         assert.equal(hub.filterBudget.configuredRate(), 1);
-        assert.equal(getProcessLogHub(() => assert.fail("made twice")), hub);
+        assert.equal(
+            getProcessLogHub(() => assert.fail("made twice")),
+            hub,
+        );
     });
 });

@@ -37,7 +37,14 @@ function setup(start = 1000, deps: Partial<LogStreamerDeps> = {}) {
     const clock = new FakeClock(start);
     const stream = new Stream();
     const relayed: string[] = [];
-    const reader = new LogStreamer({ getLogEvents: stream.getLogEvents, group: "g", stream: "s", clock, onLine: (l) => relayed.push(l), ...deps });
+    const reader = new LogStreamer({
+        getLogEvents: stream.getLogEvents,
+        group: "g",
+        stream: "s",
+        clock,
+        onLine: (l) => relayed.push(l),
+        ...deps,
+    });
     return { clock, stream, reader, relayed };
 }
 
@@ -77,7 +84,9 @@ describe("run/logStream: edges", () => {
         it("an event without a message is an empty line; only the final newline of a message is dropped", async () => {
             const reader = new LogStreamer({
                 getLogEvents: async ({ nextToken }) =>
-                    nextToken ? { events: [], nextForwardToken: nextToken } : { events: [{ timestamp: 1 }, { message: "two\nlines\n" }, { message: "crlf\r\n" }], nextForwardToken: "t" },
+                    nextToken
+                        ? { events: [], nextForwardToken: nextToken }
+                        : { events: [{ timestamp: 1 }, { message: "two\nlines\n" }, { message: "crlf\r\n" }], nextForwardToken: "t" },
                 group: "g",
                 stream: "s",
                 clock: new FakeClock(0),
@@ -103,7 +112,10 @@ describe("run/logStream: edges", () => {
             stream.fail = [new AccessDeniedException({ message: "Access denied", $metadata: { httpStatusCode: 403 } })];
             await reader.read();
             assert.equal(warnings.length, 1);
-            assert.match(warnings[0], /^Reading log stream g\/s failed: AccessDeniedException: Access denied\. .*grant logs:GetLogEvents .* Log lines will not be streamed\.$/);
+            assert.match(
+                warnings[0],
+                /^Reading log stream g\/s failed: AccessDeniedException: Access denied\. .*grant logs:GetLogEvents .* Log lines will not be streamed\.$/,
+            );
         });
     });
 

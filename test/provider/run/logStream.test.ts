@@ -146,7 +146,12 @@ describe("run/logStream", () => {
         assert.equal(reader.readErrors, 1);
         assert.equal(await reader.read(), 1);
         assert.deepEqual(relayed, ["a", "b", "c"]);
-        stream.fail = [new AccessDeniedException({ message: "User: x is not authorized to perform: logs:GetLogEvents", $metadata: { httpStatusCode: 403 } })];
+        stream.fail = [
+            new AccessDeniedException({
+                message: "User: x is not authorized to perform: logs:GetLogEvents",
+                $metadata: { httpStatusCode: 403 },
+            }),
+        ];
         assert.equal(await reader.read(), 0);
         assert.equal(warnings.length, 1);
         assert.match(warnings[0], /grant logs:GetLogEvents.*will not be streamed/);

@@ -27,7 +27,10 @@ const prepared = (image = "alpine:3"): TaskDefinition => ({
 
 const HASH = "0123456789abcdef0123456789abcdef";
 /** The identity of resource number `n` (its startedBy) with inputs hash `hash`. */
-const who = (n: number, hash = HASH): UseIdentity => ({ startedBy: `etr-${String(n).padStart(16, "0")}${"0".repeat(16)}`, inputsHash: hash });
+const who = (n: number, hash = HASH): UseIdentity => ({
+    startedBy: `etr-${String(n).padStart(16, "0")}${"0".repeat(16)}`,
+    inputsHash: hash,
+});
 const OPTS = { deadlineMs: 60_000 };
 
 interface Revision {
@@ -46,7 +49,9 @@ function fakeEcs(clock: FakeClock) {
         describeTaskDefinition: async (id) => {
             calls.describe++;
             await clock.sleep(10);
-            const found = id.startsWith("arn:") ? byArn(id) : revisions.filter((r) => r.td.family === id && r.td.status === "ACTIVE").at(-1);
+            const found = id.startsWith("arn:")
+                ? byArn(id)
+                : revisions.filter((r) => r.td.family === id && r.td.status === "ACTIVE").at(-1);
             return found ? { taskDefinition: { ...found.td }, tags: { ...found.tags } } : null;
         },
         registerTaskDefinition: async (td, tags) => {
@@ -64,7 +69,8 @@ function fakeEcs(clock: FakeClock) {
             calls.tag++;
             const r = byArn(arn)!;
             const next = { ...r.tags, ...tags };
-            if (Object.keys(next).length > 50) throw new InvalidParameterException({ message: "The number of tags exceeds the limit of 50.", ...meta });
+            if (Object.keys(next).length > 50)
+                throw new InvalidParameterException({ message: "The number of tags exceeds the limit of 50.", ...meta });
             r.tags = next;
         },
         untagResource: async (arn, keys) => {
@@ -93,7 +99,11 @@ describe("run/registration: acquire, record and release task definitions under o
         const clock = new FakeClock(0);
         const ecs = fakeEcs(clock);
         const a = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
-        assert.deepEqual(a, { arn: "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1", use: useTagKey(who(1), 0), source: "registered" });
+        assert.deepEqual(a, {
+            arn: "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1",
+            use: useTagKey(who(1), 0),
+            source: "registered",
+        });
         assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true", [a.use]: "pending" });
         await clock.run(recordUse(ecs.deps, a.arn, a.use, OPTS));
         assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true", [a.use]: "recorded" });
@@ -121,7 +131,10 @@ describe("run/registration: acquire, record and release task definitions under o
         const second = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(2), OPTS));
         assert.deepEqual([second.arn, second.source], [first.arn, "reused"]);
         // Not managed (registered by someone else): never reused, never tagged.
-        ecs.revisions.push({ td: { ...prepared(), taskDefinitionArn: "arn:aws:ecs:us-east-1:1:task-definition/web:9", status: "ACTIVE" }, tags: {} });
+        ecs.revisions.push({
+            td: { ...prepared(), taskDefinitionArn: "arn:aws:ecs:us-east-1:1:task-definition/web:9", status: "ACTIVE" },
+            tags: {},
+        });
         const third = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(3), OPTS));
         assert.equal(third.source, "registered");
         assert.deepEqual(ecs.revisions[1].tags, {});
@@ -140,7 +153,10 @@ describe("run/registration: acquire, record and release task definitions under o
         await clock.run(recordUse(ecs.deps, replacement.arn, replacement.use, OPTS));
         assert.equal(await clock.run(releaseUse(ecs.deps, old.arn, old.use, { ...OPTS, deregister: true })), "still-used");
         assert.equal(ecs.revisions[0].td.status, "ACTIVE");
-        assert.equal(await clock.run(releaseUse(ecs.deps, replacement.arn, replacement.use, { ...OPTS, deregister: true })), "deregistered");
+        assert.equal(
+            await clock.run(releaseUse(ecs.deps, replacement.arn, replacement.use, { ...OPTS, deregister: true })),
+            "deregistered",
+        );
         assert.equal(ecs.revisions[0].td.status, "INACTIVE");
     });
 
@@ -238,7 +254,10 @@ describe("run/registration: acquire, record and release task definitions under o
         const b = acquireTaskDefinition(ecs.deps, prepared(), who(2), { deadlineMs: 10_000 });
         const [ra, rb] = await clock.run(Promise.allSettled([a, b]));
         assert.ok(ra.status === "rejected" && isRetryExhaustedError(ra.reason));
-        assert.match(String((ra as PromiseRejectedResult).reason), /RegisterTaskDefinition of family web: gave up after \d+ attempts over 1\d\.\d s/);
+        assert.match(
+            String((ra as PromiseRejectedResult).reason),
+            /RegisterTaskDefinition of family web: gave up after \d+ attempts over 1\d\.\d s/,
+        );
         assert.equal(rb.status, "rejected");
         ecs.failRegister.length = 0;
         const again = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), { deadlineMs: 10_000 }));
@@ -248,7 +267,12 @@ describe("run/registration: acquire, record and release task definitions under o
     it("fails at once on access denied", async () => {
         const clock = new FakeClock(0);
         const ecs = fakeEcs(clock);
-        ecs.failRegister.push(new AccessDeniedException({ message: "not authorized to perform: ecs:RegisterTaskDefinition", $metadata: { httpStatusCode: 403 } }));
+        ecs.failRegister.push(
+            new AccessDeniedException({
+                message: "not authorized to perform: ecs:RegisterTaskDefinition",
+                $metadata: { httpStatusCode: 403 },
+            }),
+        );
         await assert.rejects(clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS)), AccessDeniedException);
         assert.equal(ecs.calls.register, 1);
     });
@@ -265,7 +289,10 @@ describe("run/registration: acquire, record and release task definitions under o
     });
 
     it("canonicalJson ignores key order and undefined members", () => {
-        assert.equal(canonicalJson({ b: 1, a: { d: [1, { y: 2, x: undefined }], c: "z" } }), canonicalJson({ a: { c: "z", d: [1, { y: 2 }] }, b: 1 }));
+        assert.equal(
+            canonicalJson({ b: 1, a: { d: [1, { y: 2, x: undefined }], c: "z" } }),
+            canonicalJson({ a: { c: "z", d: [1, { y: 2 }] }, b: 1 }),
+        );
         assert.notEqual(canonicalJson({ a: [1, 2] }), canonicalJson({ a: [2, 1] }));
     });
 });

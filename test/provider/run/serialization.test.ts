@@ -25,7 +25,10 @@ async function scenario(): Promise<Record<string, unknown>> {
     const watcher = getProcessTaskWatcher(
         () =>
             new TaskWatcher({
-                describeTasks: async (cluster, arns) => ({ tasks: arns.map((a) => ({ taskArn: a, clusterArn: cluster, lastStatus: "STOPPED" })), failures: [] }),
+                describeTasks: async (cluster, arns) => ({
+                    tasks: arns.map((a) => ({ taskArn: a, clusterArn: cluster, lastStatus: "STOPPED" })),
+                    failures: [],
+                }),
                 clock,
                 fastPollsMs: [1],
             }),
@@ -46,7 +49,8 @@ async function scenario(): Promise<Record<string, unknown>> {
         { deadlineMs: 1000 },
     );
     const reader = new LogStreamer({
-        getLogEvents: async ({ nextToken }) => (nextToken ? { events: [], nextForwardToken: nextToken } : { events: [{ message: "hi" }], nextForwardToken: "t1" }),
+        getLogEvents: async ({ nextToken }) =>
+            nextToken ? { events: [], nextForwardToken: nextToken } : { events: [{ message: "hi" }], nextForwardToken: "t1" },
         group: "g",
         stream: "s",
         clock,
@@ -87,7 +91,10 @@ async function scenario(): Promise<Record<string, unknown>> {
         text: describeAwsError({ name: "ThrottlingException", message: "Rate exceeded", $metadata: {} }, "x"),
         aws: typeof getAwsTaskWatcher === "function" && typeof describeTasksInTaskRegion() === "function",
         watchers: typeof watcher.describeCalls,
-        gaveUp: isRetryExhaustedError(gaveUp) && gaveUp instanceof Error ? [gaveUp.message, (gaveUp.cause as { name: string }).name, gaveUp.attempts] : String(gaveUp),
+        gaveUp:
+            isRetryExhaustedError(gaveUp) && gaveUp instanceof Error
+                ? [gaveUp.message, (gaveUp.cause as { name: string }).name, gaveUp.attempts]
+                : String(gaveUp),
         timedOut: isWatchTimeoutError(timedOut) ? [timedOut.message, timedOut.lastTask?.lastStatus, String(timedOut)] : String(timedOut),
         counters: [pending.describeCalls > 0, pending.rounds > 0, poller.describeCalls, reader.linesRelayed],
     };
@@ -128,7 +135,11 @@ describe("run/serialization (closure serialization of aws/ and run/)", function 
                 text: undefined,
                 aws: true,
                 watchers: "number",
-                gaveUp: ["Registering: gave up after 1 attempt over 0.0 s; last error: ThrottlingException: Rate exceeded", "ThrottlingException", 1],
+                gaveUp: [
+                    "Registering: gave up after 1 attempt over 0.0 s; last error: ThrottlingException: Rate exceeded",
+                    "ThrottlingException",
+                    1,
+                ],
                 timedOut: [
                     "Timed out after 0 s waiting for task arn:aws:ecs:us-east-1:1:task/jobs/abc (last status PENDING)",
                     "PENDING",

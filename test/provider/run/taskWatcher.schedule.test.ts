@@ -201,7 +201,10 @@ describe("run/taskWatcher: schedule and failures", () => {
         const answers: Record<string, { tasks: Task[]; failures: Failure[] }> = {};
         const clock = new FakeClock(T0, 0.5);
         const watcher = new TaskWatcher({
-            describeTasks: async (_c, arns) => ({ tasks: arns.flatMap((a) => answers[a].tasks), failures: arns.flatMap((a) => answers[a].failures) }),
+            describeTasks: async (_c, arns) => ({
+                tasks: arns.flatMap((a) => answers[a].tasks),
+                failures: arns.flatMap((a) => answers[a].failures),
+            }),
             clock,
         });
         const [a, b, c] = [1, 2, 3].map((i) => taskArn("jobs", i));

@@ -112,7 +112,10 @@ describe("run/taskWatcher", () => {
         await clock.advance(20_000);
         const gaps = ecs.calls.slice(4).map((c, i) => c.at - ecs.calls[i + 3].at);
         assert.ok(gaps.length >= 5);
-        assert.ok(gaps.every((g) => g === 2000), `gaps ${gaps.join(",")}`);
+        assert.ok(
+            gaps.every((g) => g === 2000),
+            `gaps ${gaps.join(",")}`,
+        );
         // One ARN in each call, even with two waiters.
         assert.ok(ecs.calls.every((c) => c.arns.length === 1));
         ecs.status[arn] = "STOPPED";
@@ -270,7 +273,11 @@ describe("run/taskWatcher", () => {
         const arn = taskArn("jobs", 1);
         ecs.status[arn] = "PENDING";
         const seen: string[] = [];
-        const p = waitForStart(watcher, JOBS, arn, { pollIntervalMs: 5000, timeoutMs: 300_000, onTask: (t) => seen.push(t.lastStatus ?? "") });
+        const p = waitForStart(watcher, JOBS, arn, {
+            pollIntervalMs: 5000,
+            timeoutMs: 300_000,
+            onTask: (t) => seen.push(t.lastStatus ?? ""),
+        });
         await clock.advance(300);
         ecs.status[arn] = "STOPPED";
         ecs.extra[arn] = { stopCode: "EssentialContainerExited", containers: [{ name: "main", exitCode: 0 }] };
@@ -290,7 +297,10 @@ describe("run/taskWatcher", () => {
         const arn = taskArn("jobs", 1);
         ecs.status[arn] = "PENDING";
         const seen: string[] = [];
-        const p = waitForStop(watcher, JOBS, arn, { pollIntervalMs: 1000, onTask: (t) => seen.push(`${t.lastStatus}/${t.containers?.[0]?.exitCode ?? "-"}`) });
+        const p = waitForStop(watcher, JOBS, arn, {
+            pollIntervalMs: 1000,
+            onTask: (t) => seen.push(`${t.lastStatus}/${t.containers?.[0]?.exitCode ?? "-"}`),
+        });
         await clock.advance(5000);
         ecs.status[arn] = "RUNNING";
         await clock.advance(5000);
@@ -346,11 +356,17 @@ describe("run/taskWatcher", () => {
         const west = east.replace("us-east-1", "us-west-2");
         ecs.status[east] = "STOPPED";
         ecs.status[west] = "STOPPED";
-        const ps = [waitForStop(watcher, "jobs", east, { pollIntervalMs: 5000 }), waitForStop(watcher, "jobs", west, { pollIntervalMs: 5000 })];
+        const ps = [
+            waitForStop(watcher, "jobs", east, { pollIntervalMs: 5000 }),
+            waitForStop(watcher, "jobs", west, { pollIntervalMs: 5000 }),
+        ];
         await clock.advance(250);
         await Promise.all(ps);
         assert.equal(ecs.calls.length, 2);
-        assert.deepEqual(ecs.calls.map((c) => c.arns.length), [1, 1]);
+        assert.deepEqual(
+            ecs.calls.map((c) => c.arns.length),
+            [1, 1],
+        );
     });
 
     it("a throwing condition fails its waiter only; a throwing onTask is ignored", async () => {
@@ -358,9 +374,14 @@ describe("run/taskWatcher", () => {
         const arn = taskArn("jobs", 1);
         ecs.status[arn] = "RUNNING";
         const bad = rejection(
-            watcher.waitFor(JOBS, arn, () => {
-                throw new Error("bad condition");
-            }, { pollIntervalMs: 1000 }),
+            watcher.waitFor(
+                JOBS,
+                arn,
+                () => {
+                    throw new Error("bad condition");
+                },
+                { pollIntervalMs: 1000 },
+            ),
         );
         const ok = watcher.waitFor(JOBS, arn, hasLeftStartup, {
             pollIntervalMs: 1000,
