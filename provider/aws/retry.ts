@@ -70,12 +70,14 @@ export interface RetryOptions {
 }
 
 /**
- * The backoff before retry number `attempt` (1 = the first retry): "full jitter", a uniform
- * random delay in [0, min(maxDelayMs, baseDelayMs * 2^(attempt-1))).
+ * The backoff before retry number `attempt` (1 = the first retry): a uniform random delay in
+ * [minFraction × cap, cap), cap = min(maxDelayMs, baseDelayMs * 2^(attempt-1)). `minFraction` 0
+ * (the default) is "full jitter"; 0.5 is "equal jitter", for waits that must not be cut short
+ * (a capacity shortfall is not over in a few milliseconds).
  */
-export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random: () => number): number {
+export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random: () => number, minFraction = 0): number {
     const cap = Math.min(maxDelayMs, baseDelayMs * Math.pow(2, Math.max(0, attempt - 1)));
-    return Math.floor(random() * cap);
+    return Math.floor(cap * (minFraction + (1 - minFraction) * random()));
 }
 
 /**

@@ -5,7 +5,8 @@ import { planRun } from "../plan/planRun";
 import { needsNetworkConfiguration, vpcLookup } from "../plan/network";
 import { INPUTS_HASH_TAG } from "../plan/constants";
 import { RECORDED_TASK_TAG, type UseIdentity } from "../plan/ownership";
-import { errorCode } from "../aws/errors";
+import { errorCode, errorMessage } from "../aws/errors";
+import { backoffDelay } from "../aws/retry";
 import type { RunPorts, LogReader } from "./ports";
 import { trackTask, untrackTask, stopReason } from "./activeTasks";
 import { adviceForRunFailure, containerOf, describeStop, failedToStart, isRetryableRunFailure } from "./taskStatus";
@@ -130,6 +131,25 @@ function useIdentityOf(request: Record<string, unknown>): UseIdentity {
     return { startedBy: String(request.startedBy ?? ""), inputsHash: inputsHashOf(request) ?? "" };
 }
 
+/** What one attempt of a run works with. */
+interface RunContext {
+    plan: PlannedRun;
+    settings: RunSettings;
+    preparedTaskDefinition: TaskDefinition | null;
+    definition: DefinitionUse;
+    ports: RunPorts;
+    say: (line: string) => void;
+    /** The resource's name. */
+    name: string;
+    attempt: Attempt;
+}
+
+/**
+ * One attempt of a run, in named steps: get the task (attach or start), wait for it to start,
+ * wait for it to stop while streaming its log, read the log's end, and judge the result. One
+ * cleanup path: a failure after the task exists stops it (unless the failure is the task's own,
+ * which has stopped), and the task is untracked however the attempt ends.
+ */
 async function runAndWatch(
     plan: PlannedRun,
     settings: RunSettings,
@@ -140,15 +160,47 @@ async function runAndWatch(
     name: string,
     attempt: Attempt,
 ): Promise<AttemptResult> {
-    const request = plan.runTaskRequest;
+    const run: RunContext = { plan, settings, preparedTaskDefinition, definition, ports, say, name, attempt };
+    const { task: begun, sent } = await obtainTask(run);
+    const taskArn = begun.taskArn!;
+    const clusterArn = begun.clusterArn!;
+    trackTask({ cluster: clusterArn, taskArn, resourceName: name, stop: (reason) => ports.stopTask(clusterArn, taskArn, reason) });
+    try {
+        const logs = logLocation(preparedTaskDefinition, plan.containerName, taskArn);
+        const reader = logs
+            ? ports.openLogStream(logs.group, logs.stream, settings.streamOutput ? attempt.relay : () => undefined)
+            : undefined;
+        if (settings.streamOutput && !logs) {
+            say(`Output cannot be streamed: container ${plan.containerName} has no awslogs configuration with a stream prefix.`);
+        }
+        const task = await watchTask(run, begun, reader);
+        if (!settings.waitForCompletion) {
+            if (reader) await reader.poll().catch(() => undefined);
+            // The task runs on after `create` returns: a later attach must not take it.
+            await ports.tagTask(taskArn, { [RECORDED_TASK_TAG]: "true" });
+            return result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
+        }
+        // Logs can arrive after STOPPED: read until nothing new has come for a while since the stop.
+        if (reader) await reader.drain({ since: stoppedAtMs(task, ports) });
+        return judgeStoppedTask(run, task, sent, logs, reader);
+    } catch (err) {
+        if (!isRunFailed(err)) await stopLeftTask(run, clusterArn, taskArn, `the run failed: ${errorMessage(err)}`);
+        throw err;
+    } finally {
+        untrackTask(taskArn);
+    }
+}
 
-    // 3. Attach to a task of this resource, with the same inputs, still running from an interrupted
-    //    `pulumi up`; else run a new one.
-    let sent: Record<string, unknown> = request;
-    let task: Task | undefined;
+/**
+ * Step 1: the task. A task of this resource with the same inputs, still running from an
+ * interrupted `pulumi up`, is attached to (first attempt only); one with other inputs that no
+ * create returned is stopped; else a new task is started. RunTask errors become advice.
+ */
+async function obtainTask(run: RunContext): Promise<{ task: Task; sent: Record<string, unknown> }> {
+    const { plan, settings, ports, say, name, attempt } = run;
+    const request = plan.runTaskRequest;
     try {
         const found = await findRunningTask(request, ports);
-        task = attempt.mayAttach ? found.task : undefined; // A later attempt follows one that stopped.
         if (attempt.mayAttach) {
             for (const orphan of found.orphans) {
                 const outcome = await ports.stopTask(
@@ -159,15 +211,14 @@ async function runAndWatch(
                 if (outcome === "stopped")
                     say(`Stopped task ${orphan.taskArn}, left running by an interrupted run of this resource with other inputs.`);
             }
+            if (found.task) {
+                attempt.number = attemptOfTags(found.task.tags);
+                say(`Attaching to task ${found.task.taskArn}, still ${found.task.lastStatus} from an earlier, interrupted run.`);
+                return { task: found.task, sent: request };
+            }
         }
-        if (task) {
-            attempt.number = attemptOfTags(task.tags);
-            say(`Attaching to task ${task.taskArn}, still ${task.lastStatus} from an earlier, interrupted run.`);
-        } else {
-            const started = await startTask(attemptRequest(request, attempt.number, attempt.max), settings, found.runningArns, ports, say);
-            task = started.task;
-            sent = started.sent;
-        }
+        // A later attempt follows one that stopped: it never attaches.
+        return await startTask(attemptRequest(request, attempt.number, attempt.max), settings, found.runningArns, ports, say);
     } catch (err) {
         const cluster = typeof request.cluster === "string" ? request.cluster : "default";
         if (errorCode(err) === "ClusterNotFoundException") {
@@ -179,106 +230,108 @@ async function runAndWatch(
         if (advice !== null) throw runFailed(`${advice} (${errorMessage(err)})`);
         throw err;
     }
-    const taskArn = task.taskArn!;
-    const clusterArn = task.clusterArn!;
-    trackTask({
-        cluster: clusterArn,
-        taskArn,
-        resourceName: name,
-        stop: (reason) => ports.stopTask(clusterArn, taskArn, reason),
-    });
+}
 
+/**
+ * Steps 2 and 3: waits for the task to start (RUNNING, or a short task seen STOPPED at once)
+ * within the start timeout, then, when the run waits for completion, for STOPPED while streaming
+ * the log. The wait for STOPPED is registered together with the wait for RUNNING, so that the
+ * process's watcher keeps one schedule for the task (its fast first looks happen once).
+ */
+async function watchTask(run: RunContext, begun: Task, reader: LogReader | undefined): Promise<Task> {
+    const { settings, ports, say } = run;
+    const taskArn = begun.taskArn!;
+    const clusterArn = begun.clusterArn!;
+    let lastStatus = begun.lastStatus;
+    const onTask = (t: Task): void => {
+        if (t.lastStatus !== lastStatus) {
+            lastStatus = t.lastStatus;
+            say(`Task ${taskIdOf(taskArn)} is ${t.lastStatus}.`);
+        }
+    };
+    say(`Waiting for task ${taskIdOf(taskArn)} to start (${settings.taskStartTimeoutSeconds}s at most)...`);
+    const pollIntervalMs = settings.taskWatchPollInterval * 1000;
+    const stopWatch = new AbortController();
+    const stopped = ports.waitForTask(clusterArn, taskArn, isStopped, { pollIntervalMs, onTask, signal: stopWatch.signal });
+    stopped.catch(() => undefined); // Awaited below, or abandoned (aborted) when the run ends early.
     try {
-        const logs = logLocation(preparedTaskDefinition, plan.containerName, taskArn);
-        const reader = logs
-            ? ports.openLogStream(logs.group, logs.stream, settings.streamOutput ? attempt.relay : () => undefined)
-            : undefined;
-        if (settings.streamOutput && !logs) {
-            say(`Output cannot be streamed: container ${plan.containerName} has no awslogs configuration with a stream prefix.`);
-        }
-
-        // 4. Wait for RUNNING (a short task may only be seen STOPPED), within the start timeout.
-        let lastStatus = task.lastStatus;
-        const onTask = (t: Task): void => {
-            if (t.lastStatus !== lastStatus) {
-                lastStatus = t.lastStatus;
-                say(`Task ${taskIdOf(taskArn)} is ${t.lastStatus}.`);
-            }
-        };
-        say(`Waiting for task ${taskIdOf(taskArn)} to start (${settings.taskStartTimeoutSeconds}s at most)...`);
-        const pollIntervalMs = settings.taskWatchPollInterval * 1000;
-        // The wait for STOPPED is registered together with the wait for RUNNING, so that the
-        // process's watcher keeps one schedule for the task (its fast first looks happen once).
-        const stopWatch = new AbortController();
-        const stopped = ports.waitForTask(clusterArn, taskArn, isStopped, { pollIntervalMs, onTask, signal: stopWatch.signal });
-        stopped.catch(() => undefined); // Awaited below, or abandoned (aborted) when the run ends early.
-        try {
-            try {
-                task = await ports.waitForTask(clusterArn, taskArn, hasLeftStartup, {
-                    timeoutMs: settings.taskStartTimeoutSeconds * 1000,
-                    pollIntervalMs,
-                    onTask,
-                });
-            } catch (err) {
-                // Only a timeout is a timeout: a failed watch goes to the outer catch (which stops the task).
-                if (!isWatchTimeoutError(err)) throw err;
-                await ports.stopTask(clusterArn, taskArn, stopReason(name, `it did not start within ${settings.taskStartTimeoutSeconds}s`));
-                untrackTask(taskArn);
-                throw runFailed(
-                    `Task ${taskArn} did not start within \`taskStartTimeoutSeconds\` ${settings.taskStartTimeoutSeconds}; it was stopped. ` +
-                        `Raise \`taskStartTimeoutSeconds\` if the image is large or capacity is slow. (${errorMessage(err)})`,
-                );
-            }
-            if (failedToStart(task, plan.containerName)) {
-                untrackTask(taskArn);
-                const advice = startFailureAdvice(task, {
-                    executionRoleArn: settings.executionRoleArn ?? preparedTaskDefinition?.executionRoleArn,
-                    hasSecrets: (preparedTaskDefinition?.containerDefinitions ?? []).some(
-                        (c) => Array.isArray(c.secrets) && c.secrets.length > 0,
-                    ),
-                });
-                throw runFailed(`Task ${taskArn} failed to start: ${describeStop(task)}.${advice === null ? "" : ` ${advice}`}`);
-            }
-
-            if (!settings.waitForCompletion) {
-                if (reader) await reader.poll().catch(() => undefined);
-                // The task runs on after `create` returns: a later attach must not take it.
-                await ports.tagTask(taskArn, { [RECORDED_TASK_TAG]: "true" });
-                untrackTask(taskArn);
-                return result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
-            }
-
-            // 5. Wait for STOPPED, streaming the log as it arrives, then read what arrives after.
-            if (!isStopped(task)) {
-                task = await streamUntilStopped(stopped, settings, reader, ports);
-            }
-        } finally {
-            stopWatch.abort();
-        }
-        untrackTask(taskArn);
-        // Logs can arrive after STOPPED: read until nothing new has come for a while since the stop.
-        if (reader) await reader.drain({ since: stoppedAtMs(task, ports) });
-
-        const outcome = result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
-        // A failed essential sidecar is named first when it is the cause: the run's container then
-        // exited 0, or was stopped with the task (SIGTERM/SIGKILL) because the sidecar exited.
-        const sidecars = failedEssentialSidecars(task, plan.containerName, preparedTaskDefinition);
-        if (settings.failOnNonZeroExit && sidecars.length > 0 && (outcome.exitCode === 0 || stoppedWithTask(outcome.exitCode))) {
-            throw runFailed(sidecarFailureMessage(outcome, plan.containerName, sidecars.map(describeContainer), task));
-        }
-        if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
-            throw runFailed(failureMessage(outcome, plan.containerName, task));
-        }
-        say(`Task ${taskIdOf(taskArn)} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
-        return outcome;
-    } catch (err) {
-        // A failure after RunTask (including a failed wait): stop the task rather than leave it running.
-        if (!isRunFailed(err)) {
-            await ports.stopTask(clusterArn, taskArn, stopReason(name, `the run failed: ${errorMessage(err)}`)).catch(() => undefined);
-        }
-        untrackTask(taskArn);
-        throw err;
+        const started = await waitForStart(run, clusterArn, taskArn, pollIntervalMs, onTask);
+        if (!settings.waitForCompletion || isStopped(started)) return started;
+        return await streamUntilStopped(stopped, settings, reader, ports);
+    } finally {
+        stopWatch.abort();
     }
+}
+
+/** Step 2: RUNNING within `taskStartTimeoutSeconds`, else the task is stopped and the run fails;
+ * a task that stopped before it started fails with its reasons and advice. */
+async function waitForStart(
+    run: RunContext,
+    clusterArn: string,
+    taskArn: string,
+    pollIntervalMs: number,
+    onTask: (t: Task) => void,
+): Promise<Task> {
+    const { settings, ports, name, plan, preparedTaskDefinition } = run;
+    let task: Task;
+    try {
+        task = await ports.waitForTask(clusterArn, taskArn, hasLeftStartup, {
+            timeoutMs: settings.taskStartTimeoutSeconds * 1000,
+            pollIntervalMs,
+            onTask,
+        });
+    } catch (err) {
+        // Only a timeout is a timeout: a failed watch goes to the caller's cleanup (which stops the task).
+        if (!isWatchTimeoutError(err)) throw err;
+        await ports.stopTask(clusterArn, taskArn, stopReason(name, `it did not start within ${settings.taskStartTimeoutSeconds}s`));
+        throw runFailed(
+            `Task ${taskArn} did not start within \`taskStartTimeoutSeconds\` ${settings.taskStartTimeoutSeconds}; it was stopped. ` +
+                `Raise \`taskStartTimeoutSeconds\` if the image is large or capacity is slow. (${errorMessage(err)})`,
+        );
+    }
+    if (failedToStart(task, plan.containerName)) {
+        const advice = startFailureAdvice(task, {
+            executionRoleArn: settings.executionRoleArn ?? preparedTaskDefinition?.executionRoleArn,
+            hasSecrets: (preparedTaskDefinition?.containerDefinitions ?? []).some((c) => Array.isArray(c.secrets) && c.secrets.length > 0),
+        });
+        throw runFailed(`Task ${taskArn} failed to start: ${describeStop(task)}.${advice === null ? "" : ` ${advice}`}`);
+    }
+    return task;
+}
+
+/** Step 4: the result of a STOPPED task, and the verdict: a failed essential sidecar is named
+ * first when it is the cause (the run's container then exited 0, or was stopped with the task
+ * because the sidecar exited); else a non-zero or missing exit code fails (`failOnNonZeroExit`). */
+function judgeStoppedTask(
+    run: RunContext,
+    task: Task,
+    sent: Record<string, unknown>,
+    logs: LogLocation | undefined,
+    reader: LogReader | undefined,
+): AttemptResult {
+    const { settings, plan, definition, preparedTaskDefinition, ports, say } = run;
+    const outcome = result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
+    const sidecars = failedEssentialSidecars(task, plan.containerName, preparedTaskDefinition);
+    if (settings.failOnNonZeroExit && sidecars.length > 0 && (outcome.exitCode === 0 || stoppedWithTask(outcome.exitCode))) {
+        throw runFailed(sidecarFailureMessage(outcome, plan.containerName, sidecars.map(describeContainer), task));
+    }
+    if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
+        throw runFailed(failureMessage(outcome, plan.containerName, task));
+    }
+    say(`Task ${taskIdOf(task.taskArn ?? "")} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
+    return outcome;
+}
+
+/** Stops a task the run leaves behind; a stop that fails is said, with how to stop it by hand. */
+async function stopLeftTask(run: RunContext, clusterArn: string, taskArn: string, why: string): Promise<void> {
+    await run.ports
+        .stopTask(clusterArn, taskArn, stopReason(run.name, why))
+        .catch((err: unknown) =>
+            run.say(
+                `Could not stop task ${taskArn} (${errorMessage(err)}); it may still run: stop it with ` +
+                    `\`aws ecs stop-task --cluster ${clusterArn} --task ${taskArn} --region ${run.ports.region}\`.`,
+            ),
+        );
 }
 
 /** Waits for STOPPED (the `stopped` wait); when streaming, reads the log in between. The streaming
@@ -361,7 +414,7 @@ async function startTask(
                 return { task: adopted, sent };
             }
         }
-        const delay = Math.min(20_000, 1000 * 2 ** (attempt - 1)) * (0.5 + ports.clock.random() / 2);
+        const delay = backoffDelay(attempt, 1000, 20_000, () => ports.clock.random(), 0.5);
         if (ports.clock.now() + delay > deadline) {
             throw runFailed(
                 `RunTask found no capacity after ${attempt} attempts within \`taskStartTimeoutSeconds\` ${settings.taskStartTimeoutSeconds}: ${reasons}. ` +
@@ -483,8 +536,4 @@ function checkContainerPresent(plan: PlannedRun, inputs: CheckedInputs): void {
                     .join(", ")}) or give \`image\`.`,
         );
     }
-}
-
-function errorMessage(err: unknown): string {
-    return err instanceof Error ? err.message : String(err);
 }
