@@ -6,10 +6,10 @@
  */
 import { checkInputs } from "../provider/lifecycle/checkInputs";
 import { createRun } from "../provider/lifecycle/createRun";
-import { makeAwsPorts } from "../provider/lifecycle/awsPorts";
-import type { RunPorts } from "../provider/lifecycle/ports";
-import { makeAwsRunServices } from "../provider/run/awsServices";
-import { describeTasksInTaskRegion, getAwsTaskWatcher } from "../provider/run/awsWatcher";
+import { makeAwsPorts } from "../provider/lifecycle/runPortsOnAws";
+import type { RunPorts } from "../provider/lifecycle/runPorts";
+import { makeAwsRunServices } from "../provider/run/awsRunServices";
+import { describeTasksInTaskRegion, getAwsTaskWatcher } from "../provider/run/processTaskWatcher";
 import { PerTaskPoller } from "../provider/run/perTaskPoller";
 import { resetRegistrationMemory } from "../provider/run/registration";
 import { resetProcessTaskWatcher } from "../provider/run/taskWatcher";

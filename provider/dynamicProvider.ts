@@ -6,7 +6,7 @@ import { createRun } from "./lifecycle/createRun";
 import { deleteRun } from "./lifecycle/deleteRun";
 import { readRun } from "./lifecycle/readRun";
 import { updateRun } from "./lifecycle/updateRun";
-import { makeAwsPorts } from "./lifecycle/awsPorts";
+import { makeAwsPorts } from "./lifecycle/runPortsOnAws";
 import { regionOfState, rememberConfiguredRegion } from "./lifecycle/region";
 import { toOutputs, fromOutputs } from "./lifecycle/outputs";
 import { configureProcessLogHub } from "./run/logHub";

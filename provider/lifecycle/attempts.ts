@@ -9,7 +9,7 @@ import type { AttemptRecord, TaskRunResult } from "../types";
 import { isoDate } from "../aws/ecs";
 import { backoffMs, judgeAttempt, type AttemptEnd, type ResolvedRetryStrategy } from "../plan/retryStrategy";
 import { isStopped, taskIdOf } from "../run/waiting";
-import type { RunPorts } from "./ports";
+import type { RunPorts } from "./runPorts";
 import { containerOf } from "./taskStatus";
 
 /** One attempt, as the code that runs it sees it. */

@@ -7,7 +7,7 @@ import { INPUTS_HASH_TAG } from "../plan/constants";
 import { RECORDED_TASK_TAG, type UseIdentity } from "../plan/ownership";
 import { errorCode, errorMessage } from "../aws/errors";
 import { backoffDelay } from "../aws/retry";
-import type { RunPorts, LogReader } from "./ports";
+import type { RunPorts, LogReader } from "./runPorts";
 import { trackTask, untrackTask, stopReason } from "./activeTasks";
 import { adviceForRunFailure, containerOf, describeStop, failedToStart, isRetryableRunFailure } from "./taskStatus";
 import { hasLeftStartup, isStopped, isWatchTimeoutError, taskIdOf } from "../run/waiting";

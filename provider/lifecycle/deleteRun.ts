@@ -1,5 +1,5 @@
 import type { TaskRunOutputs } from "../types";
-import type { RunPorts } from "./ports";
+import type { RunPorts } from "./runPorts";
 import { stopReason } from "./activeTasks";
 
 /**

@@ -1,5 +1,5 @@
 import type { TaskRunOutputs } from "../types";
-import type { RunPorts } from "./ports";
+import type { RunPorts } from "./runPorts";
 import { containerOf } from "./taskStatus";
 import { refreshAttempts } from "./attempts";
 import { containerStatuses } from "./containers";

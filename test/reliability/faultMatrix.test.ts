@@ -24,7 +24,7 @@ import { DeleteClusterCommand, DeregisterTaskDefinitionCommand, DescribeTaskDefi
 import { startEmulator, type Emulator, type FaultSettings, type TaskSummary } from "../../emulator";
 import { startedByFor } from "../../provider/plan/runIdentity";
 import { ecsTaskRunProvider as provider } from "../../provider/provider";
-import { getAwsTaskWatcher } from "../../provider/run/awsWatcher";
+import { getAwsTaskWatcher } from "../../provider/run/processTaskWatcher";
 import type { TaskRunInputs, TaskRunOutputs } from "../../provider/types";
 import {
     captureInChildProcess,

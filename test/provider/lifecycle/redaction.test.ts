@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { checkInputs } from "../../../provider/lifecycle/checkInputs";
-import { makeAwsPorts } from "../../../provider/lifecycle/awsPorts";
+import { makeAwsPorts } from "../../../provider/lifecycle/runPortsOnAws";
 import { REDACTED, redactDeep, redactText, secretStrings } from "../../../provider/plan/redact";
 import type { CheckedInputs, TaskRunInputs } from "../../../provider/types";
 import { CONTEXT, REGION, stateOf } from "./sdkMocks";

@@ -26,10 +26,10 @@ import {
 import { mockClient } from "aws-sdk-client-mock";
 import { describeTasks } from "../../../provider/aws/ecs";
 import { checkInputs } from "../../../provider/lifecycle/checkInputs";
-import type { RunPorts } from "../../../provider/lifecycle/ports";
+import type { RunPorts } from "../../../provider/lifecycle/runPorts";
 import { toOutputs } from "../../../provider/lifecycle/outputs";
 import { taskDefinitionsEqual } from "../../../provider/plan/equality";
-import { makeAwsRunServices } from "../../../provider/run/awsServices";
+import { makeAwsRunServices } from "../../../provider/run/awsRunServices";
 import { TaskWatcher } from "../../../provider/run/taskWatcher";
 import type { CheckedInputs, TaskRunOutputs, TaskRunResult, TaskRunSpec } from "../../../provider/types";
 import { FakeClock } from "../aws/fakeClock";

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { makeClients, processClients, resolveRegion } from "../../../provider/aws/clients";
 import { describeAwsError, isFatal, isThrottling } from "../../../provider/aws/errors";
 import { realClock, withRetry } from "../../../provider/aws/retry";
-import { describeTasksInTaskRegion, getAwsTaskWatcher } from "../../../provider/run/awsWatcher";
+import { describeTasksInTaskRegion, getAwsTaskWatcher } from "../../../provider/run/processTaskWatcher";
 import { LogStreamer } from "../../../provider/run/logStream";
 import { acquireTaskDefinition, resetRegistrationMemory } from "../../../provider/run/registration";
 import { getProcessTaskWatcher, resetProcessTaskWatcher, TaskWatcher } from "../../../provider/run/taskWatcher";

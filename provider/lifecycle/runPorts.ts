@@ -1,4 +1,4 @@
-import type { AwsRunServices } from "../run/awsServices";
+import type { AwsRunServices } from "../run/awsRunServices";
 import type { Clock } from "../aws/retry";
 
 export type { Clock } from "../aws/retry";
@@ -17,7 +17,7 @@ export interface LogReader {
 
 /**
  * Everything a run does to the outside world, as functions. The lifecycle code (`create`,
- * `delete`, `read`) is written against these ports only; `awsPorts.ts` binds them to the AWS SDK
+ * `delete`, `read`) is written against these ports only; `runPortsOnAws.ts` binds them to the AWS SDK
  * (the run layer's {@link AwsRunServices}, documented there), tests bind them to fakes.
  */
 export type RunPorts = Omit<AwsRunServices, "openLogStream"> & {

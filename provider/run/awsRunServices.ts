@@ -29,7 +29,7 @@ import {
 import { isThrottling, isTransient } from "../aws/errors";
 import { filterLogEvents, getLogEvents } from "../aws/logs";
 import { type Clock, realClock, withRetry } from "../aws/retry";
-import { getAwsTaskWatcher } from "./awsWatcher";
+import { getAwsTaskWatcher } from "./processTaskWatcher";
 import { getProcessLogHub, HubLogReader, LogHub } from "./logHub";
 import { logLimits } from "./logLimits";
 import { LogStreamer } from "./logStream";

@@ -15,8 +15,8 @@ import {
     UntagResourceCommand,
 } from "@aws-sdk/client-ecs";
 import { mockClient } from "aws-sdk-client-mock";
-import type { RunPorts } from "../../../provider/lifecycle/ports";
-import { makeAwsRunServices } from "../../../provider/run/awsServices";
+import type { RunPorts } from "../../../provider/lifecycle/runPorts";
+import { makeAwsRunServices } from "../../../provider/run/awsRunServices";
 import { resetRegistrationMemory } from "../../../provider/run/registration";
 import type { TaskWaiter } from "../../../provider/run/waiting";
 import { FakeClock } from "../aws/fakeClock";
@@ -43,7 +43,7 @@ function setup(extra: { watcher?: TaskWaiter } = {}) {
     return { services, ecs, logs, clock, lines };
 }
 
-describe("run/awsServices", () => {
+describe("run/awsRunServices", () => {
     beforeEach(() => resetRegistrationMemory());
     after(() => resetRegistrationMemory());
 

@@ -1,6 +1,6 @@
 import type { CheckedInputs } from "../types";
-import type { RunPorts } from "./ports";
-import { makeAwsRunServices } from "../run/awsServices";
+import type { RunPorts } from "./runPorts";
+import { makeAwsRunServices } from "../run/awsRunServices";
 import { realClock } from "../aws/retry";
 import { taskDefinitionsEqual } from "../plan/equality";
 import { redactText, secretStrings } from "../plan/redact";
