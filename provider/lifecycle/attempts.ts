@@ -28,7 +28,7 @@ export interface Attempt {
     /** The last description of the attempt's task. */
     task?: Task;
     /** Writes a status line of the attempt (numbered when the strategy allows several). */
-    say(line: string): void;
+    printStatus(line: string): void;
     /** Relays a line of the container's log (prefixed with `[attempt N] ` when the strategy allows several). */
     relay(line: string): void;
 }
@@ -48,13 +48,13 @@ export async function runAttempts(
     strategy: ResolvedRetryStrategy,
     containerName: string,
     ports: RunPorts,
-    say: (line: string) => void,
+    printStatus: (line: string) => void,
     runOne: (attempt: Attempt) => Promise<AttemptResult>,
 ): Promise<TaskRunResult> {
     const max = strategy.attempts;
     const records: AttemptRecord[] = [];
     for (let number = 1, mayAttach = true; ; mayAttach = false) {
-        const attempt = newAttempt(number, max, mayAttach, ports, say);
+        const attempt = newAttempt(number, max, mayAttach, ports, printStatus);
         let outcome: AttemptResult | undefined;
         let failure: unknown;
         try {
@@ -70,7 +70,7 @@ export async function runAttempts(
             const id = taskIdOf(attempt.task.taskArn ?? "");
             if (verdict.action === "RETRY" && attempt.number < max) {
                 const wait = backoffMs(strategy, attempt.number + 1);
-                say(
+                printStatus(
                     `Attempt ${attempt.number} of ${max} (task ${id}) failed; ${verdict.why}: attempt ${attempt.number + 1} in ${wait / 1000}s.`,
                 );
                 await ports.clock.sleep(wait);
@@ -80,7 +80,7 @@ export async function runAttempts(
             if (max > 1) {
                 const why =
                     verdict.action === "RETRY" ? `no attempt is left (retryStrategy.attempts ${max})` : `not retried: ${verdict.why}`;
-                say(`Attempt ${attempt.number} of ${max} (task ${id}) failed; ${why}.`);
+                printStatus(`Attempt ${attempt.number} of ${max} (task ${id}) failed; ${why}.`);
             }
         }
         if (failure !== undefined) throw withAttempts(failure, records, max);
@@ -93,7 +93,7 @@ function isRunFailure(err: unknown): boolean {
     return err instanceof Error && err.name === "RunFailedError";
 }
 
-function newAttempt(number: number, max: number, mayAttach: boolean, ports: RunPorts, say: (line: string) => void): Attempt {
+function newAttempt(number: number, max: number, mayAttach: boolean, ports: RunPorts, printStatus: (line: string) => void): Attempt {
     const several = max > 1;
     const attempt: Attempt = {
         number,
@@ -116,7 +116,7 @@ function newAttempt(number: number, max: number, mayAttach: boolean, ports: RunP
                 return task;
             },
         },
-        say: several ? (line) => say(`Attempt ${attempt.number}/${max}: ${line}`) : say,
+        printStatus: several ? (line) => printStatus(`Attempt ${attempt.number}/${max}: ${line}`) : printStatus,
         relay: several ? (line) => ports.log(`[attempt ${attempt.number}] ${line}`) : (line) => ports.log(line),
     };
     return attempt;

@@ -53,7 +53,7 @@ export interface LogLocation {
 export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise<TaskRunResult> {
     const settings = resolveSettings(inputs);
     const name = inputs.__context.name;
-    const say = (line: string): void => ports.log(`[${name}] ${line}`);
+    const printStatus = (line: string): void => ports.log(`[${name}] ${line}`);
 
     // 1. The task definition: described (when given by ARN), prepared, registered or reused.
     let base: TaskDefinition | undefined;
@@ -70,7 +70,7 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
     checkContainerPresent(draft, inputs);
     let definition: DefinitionUse;
     if (draft.needsRegistration && draft.taskDefinition) {
-        say(`Preparing task definition family ${String(draft.taskDefinition.family)}...`);
+        printStatus(`Preparing task definition family ${String(draft.taskDefinition.family)}...`);
         const acquired = await ports.acquireTaskDefinition(draft.taskDefinition, useIdentityOf(draft.runTaskRequest), {
             deregisterUnused: settings.autoDeregisterTaskDefinition,
         });
@@ -93,8 +93,8 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
             subnets,
         });
         const preparedTaskDefinition = plan.taskDefinition ?? base ?? null;
-        const outcome = await runAttempts(settings.retryStrategy, plan.containerName, ports, say, (attempt) =>
-            runAndWatch(plan, settings, preparedTaskDefinition, definition, attempt.ports, attempt.say, name, attempt),
+        const outcome = await runAttempts(settings.retryStrategy, plan.containerName, ports, printStatus, (attempt) =>
+            runAndWatch(plan, settings, preparedTaskDefinition, definition, attempt.ports, attempt.printStatus, name, attempt),
         );
         // The create returns: its use of the revision is recorded (no longer an interrupted run's).
         if (definition.use) await ports.recordTaskDefinitionUse(definition.taskDefinitionArn, definition.use);
@@ -107,7 +107,7 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
             await ports
                 .releaseTaskDefinitionUse(taskDefinitionArn, use, { deregister: settings.autoDeregisterTaskDefinition })
                 .catch((cleanup: unknown) =>
-                    say(
+                    printStatus(
                         `Could not release task definition ${taskDefinitionArn} (${errorMessage(cleanup)}): the next \`pulumi up\` of this resource removes its use; ` +
                             `or remove the tag ${use} and deregister the revision by hand.`,
                     ),
@@ -138,7 +138,7 @@ interface RunContext {
     preparedTaskDefinition: TaskDefinition | null;
     definition: DefinitionUse;
     ports: RunPorts;
-    say: (line: string) => void;
+    printStatus: (line: string) => void;
     /** The resource's name. */
     name: string;
     attempt: Attempt;
@@ -156,11 +156,11 @@ async function runAndWatch(
     preparedTaskDefinition: TaskDefinition | null,
     definition: DefinitionUse,
     ports: RunPorts,
-    say: (line: string) => void,
+    printStatus: (line: string) => void,
     name: string,
     attempt: Attempt,
 ): Promise<AttemptResult> {
-    const run: RunContext = { plan, settings, preparedTaskDefinition, definition, ports, say, name, attempt };
+    const run: RunContext = { plan, settings, preparedTaskDefinition, definition, ports, printStatus, name, attempt };
     const { task: begun, sent } = await obtainTask(run);
     const taskArn = begun.taskArn!;
     const clusterArn = begun.clusterArn!;
@@ -171,7 +171,7 @@ async function runAndWatch(
             ? ports.openLogStream(logs.group, logs.stream, settings.streamOutput ? attempt.relay : () => undefined)
             : undefined;
         if (settings.streamOutput && !logs) {
-            say(`Output cannot be streamed: container ${plan.containerName} has no awslogs configuration with a stream prefix.`);
+            printStatus(`Output cannot be streamed: container ${plan.containerName} has no awslogs configuration with a stream prefix.`);
         }
         const task = await watchTask(run, begun, reader);
         if (!settings.waitForCompletion) {
@@ -197,7 +197,7 @@ async function runAndWatch(
  * create returned is stopped; else a new task is started. RunTask errors become advice.
  */
 async function obtainTask(run: RunContext): Promise<{ task: Task; sent: Record<string, unknown> }> {
-    const { plan, settings, ports, say, name, attempt } = run;
+    const { plan, settings, ports, printStatus, name, attempt } = run;
     const request = plan.runTaskRequest;
     try {
         const found = await findRunningTask(request, ports);
@@ -209,16 +209,16 @@ async function obtainTask(run: RunContext): Promise<{ task: Task; sent: Record<s
                     stopReason(name, "an interrupted run of other inputs left it running"),
                 );
                 if (outcome === "stopped")
-                    say(`Stopped task ${orphan.taskArn}, left running by an interrupted run of this resource with other inputs.`);
+                    printStatus(`Stopped task ${orphan.taskArn}, left running by an interrupted run of this resource with other inputs.`);
             }
             if (found.task) {
                 attempt.number = attemptOfTags(found.task.tags);
-                say(`Attaching to task ${found.task.taskArn}, still ${found.task.lastStatus} from an earlier, interrupted run.`);
+                printStatus(`Attaching to task ${found.task.taskArn}, still ${found.task.lastStatus} from an earlier, interrupted run.`);
                 return { task: found.task, sent: request };
             }
         }
         // A later attempt follows one that stopped: it never attaches.
-        return await startTask(attemptRequest(request, attempt.number, attempt.max), settings, found.runningArns, ports, say);
+        return await startTask(attemptRequest(request, attempt.number, attempt.max), settings, found.runningArns, ports, printStatus);
     } catch (err) {
         const cluster = typeof request.cluster === "string" ? request.cluster : "default";
         if (errorCode(err) === "ClusterNotFoundException") {
@@ -239,17 +239,17 @@ async function obtainTask(run: RunContext): Promise<{ task: Task; sent: Record<s
  * process's watcher keeps one schedule for the task (its fast first looks happen once).
  */
 async function watchTask(run: RunContext, begun: Task, reader: LogReader | undefined): Promise<Task> {
-    const { settings, ports, say } = run;
+    const { settings, ports, printStatus } = run;
     const taskArn = begun.taskArn!;
     const clusterArn = begun.clusterArn!;
     let lastStatus = begun.lastStatus;
     const onTask = (t: Task): void => {
         if (t.lastStatus !== lastStatus) {
             lastStatus = t.lastStatus;
-            say(`Task ${taskIdOf(taskArn)} is ${t.lastStatus}.`);
+            printStatus(`Task ${taskIdOf(taskArn)} is ${t.lastStatus}.`);
         }
     };
-    say(`Waiting for task ${taskIdOf(taskArn)} to start (${settings.taskStartTimeoutSeconds}s at most)...`);
+    printStatus(`Waiting for task ${taskIdOf(taskArn)} to start (${settings.taskStartTimeoutSeconds}s at most)...`);
     const pollIntervalMs = settings.taskWatchPollInterval * 1000;
     const stopWatch = new AbortController();
     const stopped = ports.waitForTask(clusterArn, taskArn, isStopped, { pollIntervalMs, onTask, signal: stopWatch.signal });
@@ -309,7 +309,7 @@ function judgeStoppedTask(
     logs: LogLocation | undefined,
     reader: LogReader | undefined,
 ): AttemptResult {
-    const { settings, plan, definition, preparedTaskDefinition, ports, say } = run;
+    const { settings, plan, definition, preparedTaskDefinition, ports, printStatus } = run;
     const outcome = result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
     const sidecars = failedEssentialSidecars(task, plan.containerName, preparedTaskDefinition);
     if (settings.failOnNonZeroExit && sidecars.length > 0 && (outcome.exitCode === 0 || stoppedWithTask(outcome.exitCode))) {
@@ -318,7 +318,9 @@ function judgeStoppedTask(
     if (settings.failOnNonZeroExit && outcome.exitCode !== 0) {
         throw runFailed(failureMessage(outcome, plan.containerName, task));
     }
-    say(`Task ${taskIdOf(task.taskArn ?? "")} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`);
+    printStatus(
+        `Task ${taskIdOf(task.taskArn ?? "")} stopped; container ${plan.containerName} exited with code ${String(outcome.exitCode)}.`,
+    );
     return outcome;
 }
 
@@ -327,7 +329,7 @@ async function stopLeftTask(run: RunContext, clusterArn: string, taskArn: string
     await run.ports
         .stopTask(clusterArn, taskArn, stopReason(run.name, why))
         .catch((err: unknown) =>
-            run.say(
+            run.printStatus(
                 `Could not stop task ${taskArn} (${errorMessage(err)}); it may still run: stop it with ` +
                     `\`aws ecs stop-task --cluster ${clusterArn} --task ${taskArn} --region ${run.ports.region}\`.`,
             ),
@@ -372,18 +374,18 @@ async function startTask(
     settings: RunSettings,
     runningBefore: string[],
     ports: RunPorts,
-    say: (line: string) => void,
+    printStatus: (line: string) => void,
 ): Promise<{ task: Task; sent: Record<string, unknown> }> {
     const cluster = typeof request.cluster === "string" ? request.cluster : undefined;
     const startedBy = typeof request.startedBy === "string" ? request.startedBy : undefined;
     const deadline = ports.clock.now() + settings.taskStartTimeoutSeconds * 1000;
     const known = new Set(runningBefore);
-    say(`Running task in cluster ${cluster ?? "default"}...`);
+    printStatus(`Running task in cluster ${cluster ?? "default"}...`);
     for (let attempt = 1; ; attempt++) {
         const sent = { ...request, clientToken: ports.newClientToken() };
         const { tasks, failures } = await ports.runTask(sent);
         if (tasks.length > 0 && tasks[0].taskArn) {
-            say(`Started task ${tasks[0].taskArn}.`);
+            printStatus(`Started task ${tasks[0].taskArn}.`);
             return { task: tasks[0], sent };
         }
         const reasons =
@@ -410,7 +412,7 @@ async function startTask(
                         pollIntervalMs: settings.taskWatchPollInterval * 1000,
                         timeoutMs: Math.max(1000, deadline - ports.clock.now()),
                     }));
-                say(`RunTask reported ${reasons}, but started task ${adopted.taskArn}: using it.`);
+                printStatus(`RunTask reported ${reasons}, but started task ${adopted.taskArn}: using it.`);
                 return { task: adopted, sent };
             }
         }
@@ -421,7 +423,7 @@ async function startTask(
                     `What to do: ${adviceForRunFailure(failures[0]?.reason ?? "")}.`,
             );
         }
-        say(`RunTask: ${reasons}; trying again in ${Math.round(delay)} ms (attempt ${attempt + 1}).`);
+        printStatus(`RunTask: ${reasons}; trying again in ${Math.round(delay)} ms (attempt ${attempt + 1}).`);
         await ports.clock.sleep(delay);
     }
 }
@@ -439,7 +441,7 @@ async function findRunningTask(
     const hash = inputsHashOf(request);
     if (runningArns.length === 0 || !hash) return { runningArns, orphans: [] };
     const { tasks } = await ports.describeTasks(cluster, runningArns);
-    // A task a create already returned (a live resource's, say the old half of `--replace`) is never taken.
+    // A task a create already returned (a live resource's, printStatus the old half of `--replace`) is never taken.
     const unrecorded = tasks.filter((t) => !isStopped(t) && !(t.tags ?? []).some((tag) => tag.key === RECORDED_TASK_TAG));
     const task = unrecorded.find((t) => (t.tags ?? []).some((tag) => tag.key === INPUTS_HASH_TAG && tag.value === hash));
     // A task of this resource that no create returned, with other inputs: left by an interrupted

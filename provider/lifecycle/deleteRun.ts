@@ -17,10 +17,10 @@ import { stopReason } from "./activeTasks";
  */
 export async function deleteRun(state: TaskRunOutputs, ports: RunPorts): Promise<void> {
     const name = state.__context?.name ?? "task run";
-    const say = (line: string): void => ports.log(`[${name}] ${line}`);
+    const printStatus = (line: string): void => ports.log(`[${name}] ${line}`);
     if (state.taskArn && state.clusterArn && state.lastStatus !== "STOPPED") {
         const outcome = await ports.stopTask(state.clusterArn, state.taskArn, stopReason(name, "the resource was deleted"));
-        if (outcome === "stopped") say(`Stopped task ${state.taskArn}.`);
+        if (outcome === "stopped") printStatus(`Stopped task ${state.taskArn}.`);
     }
     const autoDeregister = state.autoDeregisterTaskDefinition ?? true;
     if (!state.taskDefinitionRegistered || !state.taskDefinitionArn) return;
@@ -28,11 +28,11 @@ export async function deleteRun(state: TaskRunOutputs, ports: RunPorts): Promise
         const outcome = await ports.releaseTaskDefinitionUse(state.taskDefinitionArn, state.taskDefinitionUse, {
             deregister: autoDeregister,
         });
-        if (outcome === "still-used") say(`Kept task definition ${state.taskDefinitionArn}: another resource still uses it.`);
+        if (outcome === "still-used") printStatus(`Kept task definition ${state.taskDefinitionArn}: another resource still uses it.`);
         return;
     }
     if (autoDeregister) {
         const outcome = await ports.deregisterTaskDefinition(state.taskDefinitionArn);
-        if (outcome === "deregistered") say(`Deregistered task definition ${state.taskDefinitionArn}.`);
+        if (outcome === "deregistered") printStatus(`Deregistered task definition ${state.taskDefinitionArn}.`);
     }
 }

@@ -73,7 +73,7 @@ interface Waiter {
 }
 
 interface Entry {
-    group: string;
+    clusterKey: string;
     cluster: string;
     arn: string;
     waiters: Waiter[];
@@ -134,8 +134,8 @@ export class TaskWatcher implements TaskWaiter {
     waitFor(cluster: string, taskArn: string, until: (task: Task) => boolean, opts: WaitOptions): Promise<Task> {
         const clock = this.deps.clock;
         const now = clock.now();
-        const group = groupOf(cluster, taskArn);
-        const key = `${group}\u0000${taskIdOf(taskArn)}`;
+        const clusterKey = clusterKeyOf(cluster, taskArn);
+        const key = `${clusterKey}\u0000${taskIdOf(taskArn)}`;
         return new Promise<Task>((resolve, reject) => {
             if (opts.signal?.aborted) return reject(watchCancelledError(taskArn));
             const waiter: Waiter = {
@@ -158,7 +158,7 @@ export class TaskWatcher implements TaskWaiter {
             let entry = this.entries[key];
             if (!entry) {
                 entry = {
-                    group,
+                    clusterKey,
                     cluster,
                     arn: taskArn,
                     waiters: [],
@@ -223,7 +223,7 @@ export class TaskWatcher implements TaskWaiter {
                 const calls = this.dueCalls(now);
                 if (calls.length > 0) {
                     this.rounds++;
-                    await Promise.all(calls.map((c) => this.call(c.group, c.cluster, c.arns)));
+                    await Promise.all(calls.map((c) => this.call(c.clusterKey, c.cluster, c.arns)));
                     continue;
                 }
                 const wakeAt = this.nextWakeAt(now);
@@ -256,25 +256,29 @@ export class TaskWatcher implements TaskWaiter {
 
     /** The calls of this round: per cluster whose backoff and gap allow it, the due tasks in
      * batches, the last batch filled up with the tasks due soonest. */
-    private dueCalls(now: number): { group: string; cluster: string; arns: string[] }[] {
+    private dueCalls(now: number): { clusterKey: string; cluster: string; arns: string[] }[] {
         const size = this.deps.batchSize ?? 100;
-        const byGroup: Record<string, Entry[]> = {};
+        const byClusterKey: Record<string, Entry[]> = {};
         for (const key of Object.keys(this.entries)) {
             const e = this.entries[key];
-            (byGroup[e.group] ??= []).push(e);
+            (byClusterKey[e.clusterKey] ??= []).push(e);
         }
-        const calls: { group: string; cluster: string; arns: string[] }[] = [];
-        for (const group of Object.keys(byGroup)) {
-            const state = this.clusters[group];
+        const calls: { clusterKey: string; cluster: string; arns: string[] }[] = [];
+        for (const clusterKey of Object.keys(byClusterKey)) {
+            const state = this.clusters[clusterKey];
             if (state && now < state.notBefore) continue;
-            const entries = byGroup[group].sort((a, b) => a.nextDueAt - b.nextDueAt);
+            const entries = byClusterKey[clusterKey].sort((a, b) => a.nextDueAt - b.nextDueAt);
             const due = entries.filter((e) => e.nextDueAt <= now).length;
             if (due === 0) continue;
-            const take = Math.min(entries.length, Math.ceil(due / size) * size);
-            for (let i = 0; i < take; i += size) {
-                calls.push({ group, cluster: entries[i].cluster, arns: entries.slice(i, Math.min(i + size, take)).map((e) => e.arn) });
+            const describedNow = Math.min(entries.length, Math.ceil(due / size) * size);
+            for (let i = 0; i < describedNow; i += size) {
+                calls.push({
+                    clusterKey,
+                    cluster: entries[i].cluster,
+                    arns: entries.slice(i, Math.min(i + size, describedNow)).map((e) => e.arn),
+                });
             }
-            this.clusters[group] = { failures: state?.failures ?? 0, notBefore: now + (this.deps.minRoundGapMs ?? 200) };
+            this.clusters[clusterKey] = { failures: state?.failures ?? 0, notBefore: now + (this.deps.minRoundGapMs ?? 200) };
         }
         return calls;
     }
@@ -283,24 +287,24 @@ export class TaskWatcher implements TaskWaiter {
         let at = Number.POSITIVE_INFINITY;
         for (const key of Object.keys(this.entries)) {
             const e = this.entries[key];
-            const state = this.clusters[e.group];
+            const state = this.clusters[e.clusterKey];
             at = Math.min(at, Math.max(e.nextDueAt, state?.notBefore ?? 0));
             for (const w of e.waiters) if (w.deadline !== undefined) at = Math.min(at, w.deadline);
         }
         return Number.isFinite(at) ? at : now + 1000;
     }
 
-    private async call(group: string, cluster: string, arns: string[]): Promise<void> {
+    private async call(clusterKey: string, cluster: string, arns: string[]): Promise<void> {
         this.describeCalls++;
         let answer: { tasks: Task[]; failures: Failure[] };
         try {
             answer = await this.deps.describeTasks(cluster, arns);
         } catch (err) {
             this.failedCalls++;
-            this.callFailed(group, cluster, arns, err);
+            this.callFailed(clusterKey, cluster, arns, err);
             return;
         }
-        const state = this.clusters[group];
+        const state = this.clusters[clusterKey];
         if (state) state.failures = 0;
         const now = this.deps.clock.now();
         const tasks: Record<string, Task> = {};
@@ -308,18 +312,18 @@ export class TaskWatcher implements TaskWaiter {
         const failures: Record<string, Failure> = {};
         for (const f of answer.failures) if (f.arn) failures[taskIdOf(f.arn)] = f;
         for (const arn of arns) {
-            const key = `${group}\u0000${taskIdOf(arn)}`;
+            const key = `${clusterKey}\u0000${taskIdOf(arn)}`;
             const entry = this.entries[key];
             if (!entry) continue;
             entry.polls++;
             entry.nextDueAt = now + this.delayAfter(entry);
             const task = tasks[taskIdOf(arn)];
-            if (task) this.seen(key, entry, task, now);
-            else this.missing(key, entry, failures[taskIdOf(arn)], now);
+            if (task) this.onDescribed(key, entry, task, now);
+            else this.onNotDescribed(key, entry, failures[taskIdOf(arn)], now);
         }
     }
 
-    private seen(key: string, entry: Entry, task: Task, now: number): void {
+    private onDescribed(key: string, entry: Entry, task: Task, now: number): void {
         entry.lastSeenAt = now;
         entry.lastTask = task;
         for (const w of [...entry.waiters]) {
@@ -344,7 +348,7 @@ export class TaskWatcher implements TaskWaiter {
         }
     }
 
-    private missing(key: string, entry: Entry, failure: Failure | undefined, now: number): void {
+    private onNotDescribed(key: string, entry: Entry, failure: Failure | undefined, now: number): void {
         for (const w of [...entry.waiters]) {
             w.errorSince = undefined;
             const since = Math.max(entry.lastSeenAt ?? entry.addedAt, w.startedAt);
@@ -358,14 +362,14 @@ export class TaskWatcher implements TaskWaiter {
         }
     }
 
-    private callFailed(group: string, cluster: string, arns: string[], err: unknown): void {
+    private callFailed(clusterKey: string, cluster: string, arns: string[], err: unknown): void {
         const now = this.deps.clock.now();
         const fatal = (this.deps.isFatal ?? isFatalError)(err);
         const wholeCluster = errorCode(err) === "ClusterNotFoundException";
         const keys = wholeCluster
-            ? Object.keys(this.entries).filter((k) => this.entries[k].group === group)
-            : arns.map((a) => `${group}\u0000${taskIdOf(a)}`);
-        const state = (this.clusters[group] ??= { failures: 0, notBefore: now });
+            ? Object.keys(this.entries).filter((k) => this.entries[k].clusterKey === clusterKey)
+            : arns.map((a) => `${clusterKey}\u0000${taskIdOf(a)}`);
+        const state = (this.clusters[clusterKey] ??= { failures: 0, notBefore: now });
         if (!fatal) {
             state.failures++;
             const delay = backoffDelay(state.failures, this.deps.retryBaseMs ?? 1000, this.deps.retryMaxMs ?? 20_000, () =>
@@ -424,10 +428,10 @@ export class TaskWatcher implements TaskWaiter {
 }
 
 /**
- * The group a task is watched in: the cluster ARN as given, or, for a cluster name, the name
+ * The key of the cluster a task is watched in: the cluster ARN as given, or, for a cluster name, the name
  * qualified by the region of the task ARN (two regions can have clusters of the same name).
  */
-function groupOf(cluster: string, taskArn: string): string {
+function clusterKeyOf(cluster: string, taskArn: string): string {
     if (cluster.startsWith("arn:")) return cluster;
     return `${regionOfArn(taskArn) ?? ""}/${cluster}`;
 }
