@@ -1,3 +1,6 @@
+import * as path from "node:path";
+import * as os from "node:os";
+import * as fs from "node:fs";
 import assert from "node:assert/strict";
 import { CreateLogGroupCommand, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import { StopTaskCommand } from "@aws-sdk/client-ecs";
@@ -257,13 +260,19 @@ describe("emulator: task execution", () => {
     });
 
     it("runs many tasks at once", async () => {
-        await registerSimple(c.ecs, "many", { command: ["sh", "-c", "sleep 0.2; echo done"], logConfiguration: awslogs("/exec") });
+        // Each task runs until the test lets them all go, so that 30 run at once however slow the machine.
+        const gate = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "emulator-many-")), "go");
+        await registerSimple(c.ecs, "many", {
+            command: ["sh", "-c", `while [ ! -f '${gate}' ]; do sleep 0.05; done; echo done`],
+            logConfiguration: awslogs("/exec"),
+        });
         const arns: string[] = [];
         for (let i = 0; i < 3; i += 1) {
             const out = await Promise.all(Array.from({ length: 10 }, () => runOne(c.ecs, { taskDefinition: "many" })));
             arns.push(...out);
         }
-        await waitFor("30 RUNNING at once", async () => (emulator.livePids().length >= 20 ? true : undefined));
+        await waitFor("30 RUNNING at once", async () => (emulator.livePids().length >= 30 ? true : undefined), 60_000);
+        fs.writeFileSync(gate, "");
         const done = await Promise.all(arns.map((a) => waitForStatus(c.ecs, a)));
         assert.ok(done.every((t) => t.containers?.[0].exitCode === 0));
     });
