@@ -42,6 +42,7 @@ import type { FilterLogEventsArgs, FilteredLogEventsPage, GetLogEventsArgs } fro
 import { describeAwsError, errorCode, isFatal, isThrottling } from "../aws/errors";
 import type { Clock } from "../aws/retry";
 import { RequestBudget } from "./logBudget";
+import type { DrainOptions } from "./logStream";
 
 /** One GetLogEvents page as the hub reads it. */
 export interface HubLogPage {
@@ -552,9 +553,7 @@ export class HubLogReader {
      * @param opts.since - the epoch ms the task stopped (its `stoppedAt`); default: now.
      * @param opts.streamGraceMs - how long a stream not created yet may still appear; default 10000.
      */
-    async drain(
-        opts: { quietMs?: number; deadlineMs?: number; pollIntervalMs?: number; since?: number; streamGraceMs?: number } = {},
-    ): Promise<void> {
+    async drain(opts: DrainOptions = {}): Promise<void> {
         const clock = this.opts.clock;
         const quiet = opts.quietMs ?? 1000;
         const interval = opts.pollIntervalMs ?? 500;

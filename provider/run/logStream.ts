@@ -32,6 +32,20 @@ export interface LogStreamerDeps {
     maxPagesPerPoll?: number;
 }
 
+/** How long a drain after STOPPED waits (both log readers take these; each documents its defaults). */
+export interface DrainOptions {
+    /** Quiet time that ends the drain, ms. */
+    quietMs?: number;
+    /** The drain's deadline, ms from the call. */
+    deadlineMs?: number;
+    /** The longest wait between two reads, ms. */
+    pollIntervalMs?: number;
+    /** When the task stopped (epoch ms, its `stoppedAt`). */
+    since?: number;
+    /** How long a stream not created yet may still appear, ms. */
+    streamGraceMs?: number;
+}
+
 /** Reads a stream forward in polls; see the module comment. */
 export class LogStreamer {
     /** Lines relayed so far. */
@@ -132,9 +146,7 @@ export class LogStreamer {
      * @param opts.pollIntervalMs - the wait between two reads; default 500.
      * @param opts.since - the epoch ms the task stopped (its `stoppedAt`); default: now.
      */
-    async drain(
-        opts: { quietMs?: number; deadlineMs?: number; pollIntervalMs?: number; since?: number; streamGraceMs?: number } = {},
-    ): Promise<void> {
+    async drain(opts: DrainOptions = {}): Promise<void> {
         const clock = this.deps.clock;
         const quiet = opts.quietMs ?? 1000;
         const interval = opts.pollIntervalMs ?? 500;
