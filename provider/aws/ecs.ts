@@ -222,6 +222,32 @@ export async function listTasks(
     return arns;
 }
 
+/** ListTaskDefinitionFamilies: the families with an ACTIVE revision whose name starts with `prefix`, every page. */
+export async function listTaskDefinitionFamilies(ecs: ECSClient, prefix: string): Promise<string[]> {
+    const { ListTaskDefinitionFamiliesCommand } = sdk();
+    const families: string[] = [];
+    let nextToken: string | undefined;
+    do {
+        const out = await ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: prefix, status: "ACTIVE", nextToken }));
+        families.push(...(out.families ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    return families;
+}
+
+/** ListTaskDefinitions: the ACTIVE revisions of `family` (ECS matches `familyPrefix` as the full family name), every page. */
+export async function listActiveRevisions(ecs: ECSClient, family: string): Promise<string[]> {
+    const { ListTaskDefinitionsCommand } = sdk();
+    const arns: string[] = [];
+    let nextToken: string | undefined;
+    do {
+        const out = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: "ACTIVE", nextToken }));
+        arns.push(...(out.taskDefinitionArns ?? []));
+        nextToken = out.nextToken;
+    } while (nextToken);
+    return arns;
+}
+
 /**
  * TagResource: adds (or overwrites) `tags` on a task definition revision, a task or a cluster.
  * ECS refuses more than 50 tags a resource (`InvalidParameterException`; see `isTagLimitError`).

@@ -5,6 +5,7 @@ import { planRun } from "../plan/planRun";
 import { needsNetworkConfiguration, vpcLookup } from "../plan/network";
 import { INPUTS_HASH_TAG } from "../plan/constants";
 import { RECORDED_TASK_TAG, type UseIdentity } from "../plan/ownership";
+import { sweepInBackground } from "./sweep";
 import { errorCode, errorMessage } from "../aws/errors";
 import { backoffDelay } from "../aws/retry";
 import type { RunPorts, LogReader } from "./runPorts";
@@ -78,6 +79,10 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
     } else {
         definition = { taskDefinitionArn: String(base?.taskDefinitionArn ?? inputs.taskDefinitionArn), registered: false, use: null };
     }
+    // While the run goes on, its use's lease is renewed; meanwhile uses whose lease ran out (runs
+    // killed earlier, maybe under another resource or stack name) are swept from the project's families.
+    const hold = definition.use ? ports.holdTaskDefinitionUse(definition.taskDefinitionArn, definition.use) : undefined;
+    const sweep = sweepInBackground(inputs.__context.project, draft.taskDefinition?.family, settings.autoDeregisterTaskDefinition, ports);
 
     try {
         // 2. The network, then the one planned request, exactly as it will be sent.
@@ -97,11 +102,13 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
             runAndWatch(plan, settings, preparedTaskDefinition, definition, attempt.ports, attempt.printStatus, name, attempt),
         );
         // The create returns: its use of the revision is recorded (no longer an interrupted run's).
+        await hold?.stop();
         if (definition.use) await ports.recordTaskDefinitionUse(definition.taskDefinitionArn, definition.use);
         return outcome;
     } catch (err) {
         // The run failed and will not be recorded in state: its use of the revision goes, and the
         // revision with it when no other resource uses it.
+        await hold?.stop();
         if (definition.use) {
             const { taskDefinitionArn, use } = definition;
             await ports
@@ -114,6 +121,8 @@ export async function createRun(inputs: CheckedInputs, ports: RunPorts): Promise
                 );
         }
         throw err;
+    } finally {
+        await sweep;
     }
 }
 

@@ -16,6 +16,8 @@ import { findVpcSubnets } from "../aws/ec2";
 import {
     DESCRIBE_TASKS_MAX,
     deregisterTaskDefinition,
+    listActiveRevisions,
+    listTaskDefinitionFamilies,
     describeTaskDefinition,
     describeTaskDefinitionWithTags,
     describeTasks,
@@ -33,13 +35,17 @@ import { getAwsTaskWatcher } from "./processTaskWatcher";
 import { getProcessLogHub, HubLogReader, LogHub } from "./logHub";
 import { logLimits } from "./logLimits";
 import { LogStreamer } from "./logStream";
-import type { UseIdentity } from "../plan/ownership";
+import { leaseSecondsOf, type UseIdentity } from "../plan/ownership";
 import {
     type AcquiredTaskDefinition,
     acquireTaskDefinition,
+    holdUse,
     recordUse,
     releaseUse,
+    sweepExpiredUses,
     type RegistrationDeps,
+    type SweepOutcome,
+    type UseHold,
     type ReleaseOutcome,
 } from "./registration";
 import type { TaskWaiter, WaitOptions } from "./waiting";
@@ -85,6 +91,10 @@ export interface AwsRunServices {
         identity: UseIdentity,
         options: { deregisterUnused: boolean },
     ): Promise<AcquiredTaskDefinition>;
+    /** Renews the lease of a pending use until stopped (see `registration.ts`). */
+    holdTaskDefinitionUse(arn: string, use: string): UseHold;
+    /** Removes expired pending uses from the managed revisions of the families starting with `prefixes`. */
+    sweepExpiredUses(prefixes: string[], options: { deregister: boolean }): Promise<SweepOutcome>;
     /** Marks a use as recorded (the create returned). */
     recordTaskDefinitionUse(arn: string, use: string): Promise<void>;
     /** Removes a use; deregisters the revision when it was the last (and `deregister` is true). */
@@ -134,10 +144,14 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
         tagResource: (arn, tags) => tagResource(clients().ecs, arn, tags),
         untagResource: (arn, keys) => untagResource(clients().ecs, arn, keys),
         deregisterTaskDefinition: (arn) => deregisterTaskDefinition(clients().ecs, arn),
+        listFamilies: (prefix) => listTaskDefinitionFamilies(clients().ecs, prefix),
+        listRevisions: (family) => listActiveRevisions(clients().ecs, family),
         equal: opts.equal,
         clock,
+        leaseMs: leaseSecondsOf(process.env) * 1000,
         log,
     });
+    const registrationScope = `${opts.region ?? ""}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_ENDPOINT_URL_ECS ?? ""}`;
 
     return {
         newClientToken: () => (require("node:crypto") as typeof import("node:crypto")).randomUUID(),
@@ -147,9 +161,14 @@ export function makeAwsRunServices(opts: AwsRunServicesOptions): AwsRunServices 
         acquireTaskDefinition: (prepared, identity, options) =>
             acquireTaskDefinition(registrationDeps(), prepared, identity, {
                 deadlineMs,
-                scope: `${opts.region ?? ""}|${process.env.AWS_ENDPOINT_URL ?? ""}|${process.env.AWS_ENDPOINT_URL_ECS ?? ""}`,
+                scope: registrationScope,
                 deregisterUnused: options.deregisterUnused,
             }),
+
+        holdTaskDefinitionUse: (arn, use) => holdUse(registrationDeps(), arn, use, { deadlineMs }),
+
+        sweepExpiredUses: (prefixes, options) =>
+            sweepExpiredUses(registrationDeps(), prefixes, { deadlineMs, deregister: options.deregister, scope: registrationScope }),
 
         recordTaskDefinitionUse: (arn, use) => recordUse(registrationDeps(), arn, use, { deadlineMs }),
 

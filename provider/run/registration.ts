@@ -8,9 +8,14 @@
  *   over its own interrupted create's pending use); else a new revision, registered with the
  *   managed tag and the create's use. Pending uses this resource left with other inputs are removed
  *   on the way (and the revision deregistered when that was its last use).
+ * - {@link holdUse}: while the create runs, its pending use's lease is renewed.
  * - {@link recordUse}: the use becomes `recorded` once the create returns.
  * - {@link releaseUse}: delete, or a failed create, removes its use and deregisters the revision
  *   when no use is left.
+ * - {@link sweepExpiredUses}: uses whose lease ran out (their create is dead: a killed host, maybe
+ *   of a resource or stack renamed since) are removed from the managed revisions of some family
+ *   prefixes, and revisions left with no use deregistered; at most once a lease period per prefix
+ *   in a process.
  *
  * RegisterTaskDefinition is rate limited, and concurrent registrations of one family fail with
  * "Too many concurrent attempts to create a new revision of the specified family": concurrent
@@ -20,7 +25,17 @@
  */
 import { describeAwsError, isConcurrentRevisionError, isTagLimitError, isThrottling, isTransient } from "../aws/errors";
 import { type Clock, withRetry } from "../aws/retry";
-import { isManaged, MANAGED_TAG, planUse, USE_PENDING, USE_RECORDED, usesOf, type UseIdentity } from "../plan/ownership";
+import {
+    DEFAULT_LEASE_SECONDS,
+    expiredUses,
+    isManaged,
+    MANAGED_TAG,
+    pendingUse,
+    planUse,
+    USE_RECORDED,
+    usesOf,
+    type UseIdentity,
+} from "../plan/ownership";
 import type { TaskDefinition } from "../types";
 
 /** A revision as DescribeTaskDefinition (with `include: ["TAGS"]`) returns it. */
@@ -41,9 +56,15 @@ export interface RegistrationDeps {
     untagResource(arn: string, keys: string[]): Promise<unknown>;
     /** DeregisterTaskDefinition; what is gone is no error. */
     deregisterTaskDefinition(arn: string): Promise<"deregistered" | "already-inactive" | "not-found">;
+    /** ListTaskDefinitionFamilies of the ACTIVE families starting with `prefix`, every page. */
+    listFamilies(prefix: string): Promise<string[]>;
+    /** ListTaskDefinitions of the ACTIVE revisions of `family` (the full name), every page. */
+    listRevisions(family: string): Promise<string[]>;
     /** Whether a registered definition is equal to a prepared one (the plan layer's equality). */
     equal(registered: TaskDefinition, prepared: TaskDefinition): boolean;
     clock: Clock;
+    /** How long (ms) a pending use's lease lasts unless renewed. Default: {@link DEFAULT_LEASE_SECONDS}. */
+    leaseMs?: number;
     /** Diagnostics (reuse, registration, retries). Default: none. */
     log?: (line: string) => void;
 }
@@ -73,6 +94,8 @@ export interface AcquireOptions {
 
 interface RegistrationMemory {
     inFlight: Record<string, Promise<{ arn: string }>>;
+    /** Sweeps by scope and prefix: when each began, and its work. */
+    sweeps: Record<string, { at: number; work: Promise<SweepOutcome> }>;
 }
 
 const MEMORY_KEY = "__ecsTaskRun.registrations";
@@ -81,7 +104,7 @@ function memory(): RegistrationMemory {
     const g = globalThis as unknown as Record<string, RegistrationMemory | undefined>;
     let m = g[MEMORY_KEY];
     if (!m) {
-        m = { inFlight: {} };
+        m = { inFlight: {}, sweeps: {} };
         g[MEMORY_KEY] = m;
     }
     return m;
@@ -145,7 +168,8 @@ export async function acquireTaskDefinition(
             await retry(`UntagResource ${latestArn}`, "ecs:UntagResource", () => deps.untagResource(latestArn, use.stale));
         }
         if (deps.equal(latest.taskDefinition, prepared) && use.fits) {
-            const added = use.adopted || (await addUse(deps, retry, latestArn, use.key));
+            // Adopted or added, the use gets a fresh lease (an adopted one's may have run out).
+            const added = await addUse(deps, retry, latestArn, use.key);
             if (added && (await stillActive(deps, retry, latestArn))) {
                 deps.log?.(
                     use.adopted
@@ -204,16 +228,25 @@ async function registerOwn(
 ): Promise<AcquiredTaskDefinition> {
     const family = String(prepared.family);
     const out = await retry(`RegisterTaskDefinition of family ${family}`, "ecs:RegisterTaskDefinition", () =>
-        deps.registerTaskDefinition(prepared, { [MANAGED_TAG]: "true", [use]: USE_PENDING }),
+        deps.registerTaskDefinition(prepared, { [MANAGED_TAG]: "true", [use]: newLease(deps) }),
     );
     deps.log?.(`Registered task definition ${out.arn}.`);
     return { arn: out.arn, use, source: "registered" };
 }
 
-/** Adds a pending use; false when the revision has no room for another tag. */
+function leaseMsOf(deps: RegistrationDeps): number {
+    return deps.leaseMs ?? DEFAULT_LEASE_SECONDS * 1000;
+}
+
+/** A pending use's value with a lease from now. */
+function newLease(deps: RegistrationDeps): string {
+    return pendingUse(deps.clock.now() + leaseMsOf(deps));
+}
+
+/** Adds a pending use (or renews its lease); false when the revision has no room for another tag. */
 async function addUse(deps: RegistrationDeps, retry: ReturnType<typeof retrying>, arn: string, use: string): Promise<boolean> {
     try {
-        await retry(`TagResource ${arn}`, "ecs:TagResource", () => deps.tagResource(arn, { [use]: USE_PENDING }));
+        await retry(`TagResource ${arn}`, "ecs:TagResource", () => deps.tagResource(arn, { [use]: newLease(deps) }));
         return true;
     } catch (err) {
         if (isTagLimitError(err)) return false;
@@ -230,6 +263,125 @@ async function stillActive(deps: RegistrationDeps, retry: ReturnType<typeof retr
 
 function isActive(td: TaskDefinition): boolean {
     return td.status === undefined || td.status === "ACTIVE";
+}
+
+/** A hold on a pending use: its lease is renewed until {@link UseHold.stop}. */
+export interface UseHold {
+    /** Stops renewing; resolves once no renewal is in flight (so that a later tag is the last word). */
+    stop(): Promise<void>;
+}
+
+/**
+ * Renews the pending use `use` of `arn` every third of the lease while the create runs, so that
+ * a sweep never takes the use of a live create. A renewal that fails is logged and tried again at
+ * the next turn (two more before the lease runs out).
+ */
+export function holdUse(deps: RegistrationDeps, arn: string, use: string, opts: { deadlineMs: number }): UseHold {
+    const controller = new AbortController();
+    const every = Math.max(1, Math.floor(leaseMsOf(deps) / 3));
+    const retry = retrying(deps, Math.min(opts.deadlineMs, every));
+    const loop = (async (): Promise<void> => {
+        for (;;) {
+            await deps.clock.sleep(every, controller.signal);
+            if (controller.signal.aborted) return;
+            try {
+                await retry(`TagResource ${arn}`, "ecs:TagResource", () => deps.tagResource(arn, { [use]: newLease(deps) }));
+            } catch (err) {
+                deps.log?.(
+                    `Could not renew the lease of ${use} on ${arn}: ${describeAwsError(err, `TagResource ${arn}`, "ecs:TagResource")}`,
+                );
+            }
+        }
+    })();
+    return {
+        stop: async () => {
+            controller.abort();
+            await loop;
+        },
+    };
+}
+
+/** What {@link sweepExpiredUses} did. */
+export interface SweepOutcome {
+    /** Managed revisions looked at. */
+    revisions: number;
+    /** Expired uses removed. */
+    removed: number;
+    /** Revisions deregistered (no use left). */
+    deregistered: string[];
+}
+
+/**
+ * Removes the expired pending uses (see `plan/ownership.ts`) from the ACTIVE managed revisions
+ * of the families starting with each of `prefixes`, and deregisters (unless `deregister` is false)
+ * each managed revision whose last uses were expired ones. A prefix is swept at most once a lease period in this
+ * process (within `scope`): a later call waits for the sweep in flight, or returns at once.
+ * A revision that cannot be looked at is skipped (logged).
+ */
+export async function sweepExpiredUses(
+    deps: RegistrationDeps,
+    prefixes: string[],
+    opts: { deadlineMs: number; deregister: boolean; scope?: string },
+): Promise<SweepOutcome> {
+    const mem = memory();
+    const outcomes = await Promise.all(
+        [...new Set(prefixes)].map((prefix) => {
+            const key = `${opts.scope ?? ""}\u0000${prefix}`;
+            const last = mem.sweeps[key];
+            if (last && deps.clock.now() - last.at < leaseMsOf(deps)) return last.work;
+            const work = sweepPrefix(deps, prefix, opts);
+            mem.sweeps[key] = { at: deps.clock.now(), work };
+            return work;
+        }),
+    );
+    return {
+        revisions: outcomes.reduce((n, o) => n + o.revisions, 0),
+        removed: outcomes.reduce((n, o) => n + o.removed, 0),
+        deregistered: outcomes.flatMap((o) => o.deregistered),
+    };
+}
+
+async function sweepPrefix(
+    deps: RegistrationDeps,
+    prefix: string,
+    opts: { deadlineMs: number; deregister: boolean },
+): Promise<SweepOutcome> {
+    const retry = retrying(deps, opts.deadlineMs);
+    const outcome: SweepOutcome = { revisions: 0, removed: 0, deregistered: [] };
+    const families = await retry(`ListTaskDefinitionFamilies ${prefix}`, "ecs:ListTaskDefinitionFamilies", () => deps.listFamilies(prefix));
+    for (const family of families) {
+        const arns = await retry(`ListTaskDefinitions ${family}`, "ecs:ListTaskDefinitions", () => deps.listRevisions(family));
+        for (const arn of arns) {
+            try {
+                await sweepRevision(deps, retry, arn, opts.deregister, outcome);
+            } catch (err) {
+                deps.log?.(`Could not sweep ${arn}: ${describeAwsError(err, `Sweeping ${arn}`, "ecs:DescribeTaskDefinition")}`);
+            }
+        }
+    }
+    return outcome;
+}
+
+async function sweepRevision(
+    deps: RegistrationDeps,
+    retry: ReturnType<typeof retrying>,
+    arn: string,
+    deregister: boolean,
+    outcome: SweepOutcome,
+): Promise<void> {
+    const described = await retry(`DescribeTaskDefinition ${arn}`, "ecs:DescribeTaskDefinition", () => deps.describeTaskDefinition(arn));
+    if (!described || !isManaged(described.tags) || !isActive(described.taskDefinition)) return;
+    outcome.revisions++;
+    const expired = expiredUses(described.tags, deps.clock.now());
+    if (expired.length > 0) {
+        await retry(`UntagResource ${arn}`, "ecs:UntagResource", () => deps.untagResource(arn, expired));
+        outcome.removed += expired.length;
+        deps.log?.(`Removed ${expired.length} use(s) of ${arn} whose lease ran out (runs that never returned: a killed host).`);
+    }
+    // Only a revision whose last uses were expired ones goes: one kept without uses
+    // (`autoDeregisterTaskDefinition: false`) stays.
+    if (!deregister || expired.length === 0 || Object.keys(usesOf(described.tags)).length > expired.length) return;
+    if ((await deregisterIfUnused(deps, retry, arn)) === "deregistered") outcome.deregistered.push(arn);
 }
 
 /** Marks a use as recorded in state (the create returned). */

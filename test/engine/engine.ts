@@ -9,7 +9,9 @@
  * replaces is an Update; no change keeps the outputs and records the new inputs (a "same" step);
  * independent resources are created concurrently; replaced and removed resources are deleted at the
  * end, and not at all when a step failed; aliases carry a resource's state to its new name; a host
- * killed mid-create leaves a pending create, which the next `up` clears before creating again.
+ * killed mid-create leaves a pending create (its use's lease runs out before the next command);
+ * it is over for the invariants once an `up` or `destroy` that began after the lease ended made a
+ * Create or Delete call (each sweeps the project's families for uses whose lease ran out).
  */
 import { startEmulator, type Emulator } from "../../emulator";
 import { startProviderHost, REPO_ROOT, type DiffAnswer, type Props, type ProviderHost } from "../support/providerHost";
@@ -60,7 +62,15 @@ export interface PendingCreate {
     inputs: Props;
     /** The family of the planned definition (for the invariants' allowance). */
     family: string;
+    /** When (ms since the epoch) its use's lease ends at the latest: the kill plus the lease. */
+    leaseEndsAt: number;
 }
+
+/**
+ * The lease of a pending use in the engine's hosts (`ECS_TASK_RUN_LEASE_SECONDS`; 900 s by
+ * default), short so that a sequence can run past a killed create's lease: renewed every second.
+ */
+export const ENGINE_LEASE_SECONDS = 3;
 
 /** What one step did. */
 export interface StepReport {
@@ -162,6 +172,7 @@ export class Engine {
                     AWS_SECRET_ACCESS_KEY: "engine-test-secret-key",
                     AWS_SESSION_TOKEN: undefined,
                     AWS_EC2_METADATA_DISABLED: "true",
+                    ECS_TASK_RUN_LEASE_SECONDS: String(ENGINE_LEASE_SECONDS),
                 },
             });
             this.printedBefore = this.printed;
@@ -200,10 +211,7 @@ export class Engine {
     async up(program: Program, replace: string[] = []): Promise<StepReport> {
         const host = await this.hostFor(program);
         const report: StepReport = { steps: {}, errors: {}, created: [] };
-        // The engine discards pending creates of the resources it now runs again (the provider may
-        // take over what they left); those of resources not in the program stay orphaned.
-        const names = new Set(program.resources.flatMap((d) => [d.name, ...(d.aliases ?? [])]));
-        this.pending = this.pending.filter((p) => !names.has(p.name));
+        const startedAt = this.beginOperation();
         const deletions: StateEntry[] = [];
         const taken = new Set<StateEntry>();
         for (const decl of program.resources) {
@@ -220,7 +228,7 @@ export class Engine {
                     const secretKeys = [...(decl.secretKeys ?? [])];
                     if (!old) {
                         report.steps[decl.name] = "create";
-                        const created = await host.create(checked.inputs);
+                        const created = await this.mutating(() => host.create(checked.inputs));
                         this.state.set(decl.name, {
                             name: decl.name,
                             id: created.id,
@@ -239,10 +247,10 @@ export class Engine {
                     if (diff.replaces.length > 0 || replace.includes(decl.name)) {
                         report.steps[decl.name] = diff.deleteBeforeReplace ? "replace (delete first)" : "replace";
                         if (diff.deleteBeforeReplace) {
-                            await host.delete(old.id, old.outputs);
+                            await this.mutating(() => host.delete(old.id, old.outputs));
                             this.state.delete(old.name);
                         }
-                        const created = await host.create(checked.inputs);
+                        const created = await this.mutating(() => host.create(checked.inputs));
                         if (!diff.deleteBeforeReplace) deletions.push(old);
                         if (old.name !== decl.name) this.state.delete(old.name);
                         this.state.set(decl.name, {
@@ -272,7 +280,7 @@ export class Engine {
             await Promise.all(
                 deletions.map(async (entry) => {
                     try {
-                        await host.delete(entry.id, entry.outputs);
+                        await this.mutating(() => host.delete(entry.id, entry.outputs));
                         if (this.state.get(entry.name) === entry) this.state.delete(entry.name);
                         report.steps[`${entry.name} (old)`] = "delete";
                     } catch (error) {
@@ -284,8 +292,33 @@ export class Engine {
                 }),
             );
         }
+        this.endOperation(startedAt);
         this.collectOutput();
         return report;
+    }
+
+    /** Create and Delete calls of the operation under way. */
+    private operationMutations = 0;
+
+    private async mutating<T>(call: () => Promise<T>): Promise<T> {
+        this.operationMutations++;
+        return call();
+    }
+
+    /** Starts counting an operation's Create and Delete calls; returns when it began. */
+    private beginOperation(): number {
+        this.operationMutations = 0;
+        return Date.now();
+    }
+
+    /**
+     * After an `up` or `destroy` that began at `startedAt`: a pending create whose lease had ended
+     * by then is over for the invariants when the operation made a Create or Delete call (each of
+     * them sweeps the project's families for expired uses). The engine itself drops pending
+     * creates from the state at the next `up` (it warns); what they left is the provider's to find.
+     */
+    private endOperation(startedAt: number): void {
+        if (this.operationMutations > 0) this.pending = this.pending.filter((p) => p.leaseEndsAt >= startedAt);
     }
 
     /** `pulumi preview`: Check and Diff only; returns the steps it would take. */
@@ -340,11 +373,12 @@ export class Engine {
     /** `pulumi destroy`: Delete of every resource, concurrently. */
     async destroy(program: Program): Promise<StepReport> {
         const host = await this.hostFor(program);
+        const startedAt = this.beginOperation();
         const report: StepReport = { steps: {}, errors: {}, created: [] };
         await Promise.all(
             [...this.state.values()].map(async (entry) => {
                 try {
-                    await host.delete(entry.id, entry.outputs);
+                    await this.mutating(() => host.delete(entry.id, entry.outputs));
                     this.state.delete(entry.name);
                     report.steps[entry.name] = "delete";
                 } catch (error) {
@@ -352,6 +386,7 @@ export class Engine {
                 }
             }),
         );
+        this.endOperation(startedAt);
         this.collectOutput();
         return report;
     }
@@ -394,7 +429,10 @@ export class Engine {
         this.host = undefined;
         if (sent) {
             const plan = checked.inputs.plan as { taskDefinition?: { family?: string } } | undefined;
-            this.pending.push({ name, inputs: checked.inputs, family: String(plan?.taskDefinition?.family ?? "") });
+            const leaseEndsAt = Date.now() + ENGINE_LEASE_SECONDS * 1000;
+            this.pending.push({ name, inputs: checked.inputs, family: String(plan?.taskDefinition?.family ?? ""), leaseEndsAt });
+            // The user runs the next command later: after the killed create's lease has ended.
+            await new Promise((resolve) => setTimeout(resolve, leaseEndsAt + 100 - Date.now()));
         }
         return sent;
     }

@@ -122,6 +122,24 @@ describe("engine sequences (issue 9 regressions)", function () {
         await destroyHolds(program);
     });
 
+    // Found by the model-based test (200 runs on 5f47818): a killed create's pending use was taken
+    // over only by the same resource name and stack; after a rename its revision stayed ACTIVE.
+    for (const [what, after] of [
+        ["a stack rename", (p: Program): Program => ({ ...p, stack: "prod" })],
+        ["a rename with aliases", (p: Program): Program => ({ ...p, resources: [decl("a2", slow(2), { aliases: ["a"] })] })],
+        ["the resource's removal (another one is created)", (p: Program): Program => ({ ...p, resources: [decl("b", quick())] })],
+    ] as const) {
+        it(`a host killed mid-create, then ${what}: the next up removes what the killed create left`, async () => {
+            const program: Program = { region: "us-east-1", resources: [decl("a", slow(2))] };
+            assert.equal(await engine.killMidCreate(program, "a"), true, "the host was killed after RunTask");
+            await holds("host killed");
+            const next = after(program);
+            await upHolds(next, `up after the kill and ${what}`);
+            assert.deepEqual(engine.pending, [], "the killed create's revision no longer needs the allowance");
+            await destroyHolds(next);
+        });
+    }
+
     it("region: the state records it; destroy with another region stops the task where it runs", async () => {
         const program: Program = { region: "us-east-1", resources: [decl("r", running())] };
         await upHolds(program, "up in us-east-1");

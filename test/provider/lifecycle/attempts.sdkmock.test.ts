@@ -31,6 +31,7 @@ import {
     task,
     taskArn,
     type Harness,
+    sleepsBesideLease,
 } from "./sdkMocks";
 
 const STARTED_AT = new Date("2024-01-01T00:00:01.000Z");
@@ -206,7 +207,7 @@ describe("lifecycle/attempts: createRun with a retryStrategy, against faked SDK 
         assert.deepEqual(attemptTags(h), ["1", "2", "3"]);
         // Backoff 5 s, then doubled.
         assert.deepEqual(
-            h.clock.sleeps.filter((ms) => ms >= 5000),
+            sleepsBesideLease(h).filter((ms) => ms >= 5000),
             [5000, 10_000],
         );
         assert.equal(err.name, "RunFailedError");
@@ -236,7 +237,7 @@ describe("lifecycle/attempts: createRun with a retryStrategy, against faked SDK 
 
         assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 1);
         assert.deepEqual(
-            h.clock.sleeps.filter((ms) => ms >= 1000),
+            sleepsBesideLease(h).filter((ms) => ms >= 1000),
             [],
             "no backoff",
         );

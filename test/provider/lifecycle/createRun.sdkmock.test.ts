@@ -45,6 +45,7 @@ import {
     task,
     taskArn,
     tdArn,
+    sleepsBesideLease,
 } from "./sdkMocks";
 
 const STARTED_BY = startedByFor(CONTEXT);
@@ -158,7 +159,11 @@ describe("lifecycle/createRun against faked SDK clients", () => {
         // Registered as managed, with this create's pending use (see plan/ownership.ts).
         assert.deepEqual(ownership, [
             { key: "ecs-task-run:managed", value: "true" },
-            { key: useTagKey({ startedBy: STARTED_BY, inputsHash: hashTagOf(inputs).value }, 0), value: "pending" },
+            // A lease of 900 s from the fake clock's start (renewed every 300 s while the run goes on).
+            {
+                key: useTagKey({ startedBy: STARTED_BY, inputsHash: hashTagOf(inputs).value }, 0),
+                value: "pending:2024-01-01T00:15:00.000Z",
+            },
         ]);
         assert.equal(registered.family, FAMILY);
         assert.deepEqual(registered.containerDefinitions?.[0].logConfiguration, {
@@ -446,7 +451,7 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             );
             assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 1);
             assert.equal(h.clock.now(), T0, "no wait");
-            assert.deepEqual(h.clock.sleeps, []);
+            assert.deepEqual(sleepsBesideLease(h), []);
             // EC2 with the default bridge network mode: no network lookup, no networkConfiguration.
             assert.equal(h.ec2.calls().length, 0);
             assert.equal(h.ecs.commandCalls(RunTaskCommand)[0].args[0].input.networkConfiguration, undefined);
@@ -497,7 +502,7 @@ describe("lifecycle/createRun against faked SDK clients", () => {
             for (const call of h.ecs.commandCalls(ListTasksCommand))
                 assert.deepEqual(call.args[0].input, { startedBy: STARTED_BY, desiredStatus: "RUNNING" });
             // Backoff 1 s then 2 s, scaled by 0.5 + random/2 (the fake's random: 0.5).
-            assert.deepEqual(h.clock.sleeps.slice(0, 2), [750, 1500]);
+            assert.deepEqual(sleepsBesideLease(h).slice(0, 2), [750, 1500]);
             assert.ok(h.lines.includes("[migrate] RunTask: RESOURCE:MEMORY; trying again in 750 ms (attempt 2)."), h.lines.join("\n"));
             assert.equal(result.exitCode, 0);
             assert.equal(result.taskArn, taskArn("t1"));
@@ -592,7 +597,7 @@ describe("lifecycle/createRun against faked SDK clients", () => {
 
             assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 1);
             assert.equal(h.ecs.commandCalls(RunTaskCommand)[0].args[0].input.cluster, "jobs");
-            assert.deepEqual(h.clock.sleeps, []);
+            assert.deepEqual(sleepsBesideLease(h), []);
             assert.match(err.message, /\bjobs\b/, `the message names the cluster: ${err.message}`);
             assert.match(err.message, /not found/i);
             assert.equal(h.ecs.commandCalls(DeregisterTaskDefinitionCommand).length, 1);
@@ -670,9 +675,11 @@ describe("lifecycle/createRun against faked SDK clients", () => {
 
             assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 0);
             assert.equal(h.ecs.commandCalls(RegisterTaskDefinitionCommand).length, 0, "the interrupted run's revision is taken over");
-            // The interrupted run's pending use is taken over (no tag to add): described twice (latest, then still ACTIVE).
-            assert.deepEqual(commandNames(h.ecs).slice(0, 4), [
+            // The interrupted run's pending use is taken over with a fresh lease (its own may have run
+            // out), then the revision is checked still ACTIVE.
+            assert.deepEqual(commandNames(h.ecs).slice(0, 5), [
                 "DescribeTaskDefinition",
+                "TagResource",
                 "DescribeTaskDefinition",
                 "ListTasks",
                 "DescribeTasks",

@@ -14,6 +14,8 @@ import {
     DescribeTasksCommand,
     type DescribeTasksCommandInput,
     ECSClient,
+    ListTaskDefinitionFamiliesCommand,
+    ListTaskDefinitionsCommand,
     ListTasksCommand,
     RegisterTaskDefinitionCommand,
     type RegisterTaskDefinitionCommandInput,
@@ -107,6 +109,8 @@ export function harness() {
     const ports: RunPorts = { ...services, region: REGION, clock, log: (l) => lines.push(l) };
     // Defaults of a quiet account: no task of the resource, no log stream yet; tagging works.
     ecs.on(ListTasksCommand).resolves({ taskArns: [] });
+    ecs.on(ListTaskDefinitionFamiliesCommand).resolves({ families: [] });
+    ecs.on(ListTaskDefinitionsCommand).resolves({ taskDefinitionArns: [] });
     ecs.on(TagResourceCommand).resolves({});
     ecs.on(UntagResourceCommand).resolves({});
     logs.on(GetLogEventsCommand).rejects(new ResourceNotFoundException({ message: "The specified log stream does not exist.", ...meta }));
@@ -186,9 +190,26 @@ export function describeScript(h: Harness, script: { watched: Task[]; tagged?: T
     return given;
 }
 
-/** The names of the SDK commands sent to a mocked client, in order. */
-export function commandNames(mock: { calls(): { args: unknown[] }[] }): string[] {
-    return mock.calls().map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, ""));
+/** The commands of the sweep for expired uses, which create and delete run beside their own work. */
+export const SWEEP_COMMANDS = ["ListTaskDefinitionFamilies", "ListTaskDefinitions"];
+
+/**
+ * The names of the SDK commands sent to a mocked client, in order, without the sweep's listing
+ * calls ({@link SWEEP_COMMANDS}: tested on their own) unless `withSweep`.
+ */
+export function commandNames(mock: { calls(): { args: unknown[] }[] }, withSweep = false): string[] {
+    return mock
+        .calls()
+        .map((c) => (c.args[0] as object).constructor.name.replace(/Command$/, ""))
+        .filter((name) => withSweep || !SWEEP_COMMANDS.includes(name));
+}
+
+/** How often (ms) a create renews its use's lease: a third of the default 900 s. */
+export const LEASE_RENEWAL_MS = 300_000;
+
+/** The clock's sleeps other than the lease renewal's turns (backoffs, polls). */
+export function sleepsBesideLease(h: Harness): number[] {
+    return h.clock.sleeps.filter((ms) => ms !== LEASE_RENEWAL_MS);
 }
 
 /** A rejection as a value (fails when the promise resolves). */

@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { DeregisterTaskDefinitionCommand, RunTaskCommand } from "@aws-sdk/client-ecs";
 import { createRun } from "../../../provider/lifecycle/createRun";
 import { resetRegistrationMemory } from "../../../provider/run/registration";
-import { checked, defaultVpc, freshFamily, harness, rejection, T0 } from "./sdkMocks";
+import { checked, defaultVpc, freshFamily, harness, rejection, T0, sleepsBesideLease } from "./sdkMocks";
 
 const INSTANCE = "arn:aws:ecs:us-east-1:123456789012:container-instance/default/ci1";
 
@@ -42,7 +42,7 @@ describe("lifecycle/createRun: RunTask failures that are not retried", () => {
         );
         assert.equal(h.ecs.commandCalls(RunTaskCommand).length, 1);
         assert.equal(h.clock.now(), T0, "no wait");
-        assert.deepEqual(h.clock.sleeps, []);
+        assert.deepEqual(sleepsBesideLease(h), []);
         assert.equal(h.ecs.commandCalls(DeregisterTaskDefinitionCommand).length, 1);
     });
 

@@ -113,7 +113,7 @@ describe("run/awsRunServices", () => {
         assert.deepEqual(a, { arn: "arn:td/web:1", use: `ecs-task-run:use:${"a".repeat(16)}.${"b".repeat(12)}.0`, source: "registered" });
         assert.deepEqual(ecs.commandCalls(RegisterTaskDefinitionCommand)[0].args[0].input.tags, [
             { key: "ecs-task-run:managed", value: "true" },
-            { key: a.use, value: "pending" },
+            { key: a.use, value: `pending:${new Date(clock.now() + 900_000).toISOString()}` },
         ]);
         assert.equal(await clock.run(services.releaseTaskDefinitionUse(a.arn, a.use, { deregister: true })), "deregistered");
         assert.deepEqual(ecs.commandCalls(UntagResourceCommand)[0].args[0].input, { resourceArn: "arn:td/web:1", tagKeys: [a.use] });

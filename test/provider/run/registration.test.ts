@@ -2,11 +2,13 @@ import assert from "node:assert/strict";
 import { AccessDeniedException, ClientException, InvalidParameterException } from "@aws-sdk/client-ecs";
 import { ThrottlingException } from "@aws-sdk/client-cloudwatch-logs";
 import { isRetryExhaustedError } from "../../../provider/aws/errors";
-import { MANAGED_TAG, useTagKey, type UseIdentity } from "../../../provider/plan/ownership";
+import { MANAGED_TAG, pendingUse, useTagKey, type UseIdentity } from "../../../provider/plan/ownership";
 import {
     acquireTaskDefinition,
     canonicalJson,
+    holdUse,
     recordUse,
+    sweepExpiredUses,
     releaseUse,
     type RegistrationDeps,
     resetRegistrationMemory,
@@ -41,7 +43,7 @@ interface Revision {
 /** A family registry with tags (ECS's 50-tag limit enforced); `equal` compares images (the plan layer's job). */
 function fakeEcs(clock: FakeClock) {
     const revisions: Revision[] = [];
-    const calls = { describe: 0, register: 0, tag: 0, untag: 0, deregister: 0 };
+    const calls = { describe: 0, register: 0, tag: 0, untag: 0, deregister: 0, list: 0 };
     const failRegister: unknown[] = [];
     const byArn = (arn: string) => revisions.find((r) => r.td.taskDefinitionArn === arn);
     const deps: RegistrationDeps = {
@@ -86,6 +88,16 @@ function fakeEcs(clock: FakeClock) {
             r.td.status = "INACTIVE";
             return "deregistered";
         },
+        listFamilies: async (prefix) => {
+            calls.list++;
+            return [...new Set(revisions.filter((r) => r.td.status === "ACTIVE").map((r) => String(r.td.family)))]
+                .filter((f) => f.startsWith(prefix))
+                .sort();
+        },
+        listRevisions: async (family) => {
+            calls.list++;
+            return revisions.filter((r) => r.td.family === family && r.td.status === "ACTIVE").map((r) => String(r.td.taskDefinitionArn));
+        },
         equal: (a, b) => a.containerDefinitions?.[0]?.image === b.containerDefinitions?.[0]?.image,
     };
     return { deps, revisions, calls, failRegister };
@@ -104,7 +116,8 @@ describe("run/registration: acquire, record and release task definitions under o
             use: useTagKey(who(1), 0),
             source: "registered",
         });
-        assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true", [a.use]: "pending" });
+        // The use's lease: 900 s from when it was registered (the fake clock after DescribeTaskDefinition's 10 ms).
+        assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true", [a.use]: "pending:1970-01-01T00:15:00.010Z" });
         await clock.run(recordUse(ecs.deps, a.arn, a.use, OPTS));
         assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true", [a.use]: "recorded" });
     });
@@ -294,5 +307,143 @@ describe("run/registration: acquire, record and release task definitions under o
             canonicalJson({ a: { c: "z", d: [1, { y: 2 }] }, b: 1 }),
         );
         assert.notEqual(canonicalJson({ a: [1, 2] }), canonicalJson({ a: [2, 1] }));
+    });
+
+    describe("leases: a live create renews its use, a sweep removes uses whose lease ran out", () => {
+        const LEASE = 900_000;
+
+        it("holdUse renews the lease every third of it until stopped; stop waits for a renewal in flight", async () => {
+            const clock = new FakeClock(0);
+            const ecs = fakeEcs(clock);
+            const a = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+            const t0 = clock.now();
+            const hold = holdUse(ecs.deps, a.arn, a.use, OPTS);
+            await clock.advance(LEASE / 3);
+            assert.equal(ecs.revisions[0].tags[a.use], pendingUse(t0 + LEASE / 3 + LEASE));
+            await clock.advance(LEASE / 3);
+            assert.equal(ecs.revisions[0].tags[a.use], pendingUse(t0 + (2 * LEASE) / 3 + LEASE));
+            await hold.stop();
+            const tagsAtStop = ecs.calls.tag;
+            await clock.advance(LEASE * 2);
+            assert.equal(ecs.calls.tag, tagsAtStop, "no renewal after stop");
+            assert.equal(clock.pending(), 0, "no timer left behind");
+            await clock.run(recordUse(ecs.deps, a.arn, a.use, OPTS));
+            assert.equal(ecs.revisions[0].tags[a.use], "recorded");
+        });
+
+        it("a renewal that fails is logged and the next turn renews", async () => {
+            const clock = new FakeClock(0);
+            const ecs = fakeEcs(clock);
+            const lines: string[] = [];
+            const a = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+            const tag = ecs.deps.tagResource;
+            let failures = 1;
+            const deps: RegistrationDeps = {
+                ...ecs.deps,
+                log: (l) => lines.push(l),
+                tagResource: async (arn, tags) => {
+                    if (failures-- > 0) throw new AccessDeniedException({ message: "not allowed to ecs:TagResource", ...meta });
+                    return tag(arn, tags);
+                },
+            };
+            const t0 = clock.now();
+            const hold = holdUse(deps, a.arn, a.use, OPTS);
+            await clock.advance(LEASE / 3);
+            assert.match(lines.join("\n"), /Could not renew the lease of .* AccessDenied/s);
+            await clock.advance(LEASE / 3);
+            assert.equal(ecs.revisions[0].tags[a.use], pendingUse(t0 + (2 * LEASE) / 3 + LEASE));
+            await hold.stop();
+        });
+
+        it("a killed create's use (no renewal) is swept once its lease ran out, by any resource, and its revision deregistered", async () => {
+            const clock = new FakeClock(0);
+            const ecs = fakeEcs(clock);
+            const killed = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS)); // never renewed, never recorded
+            const live = await clock.run(acquireTaskDefinition(ecs.deps, { ...prepared("alpine:9"), family: "web-2" }, who(3), OPTS));
+            const sweepOpts = { ...OPTS, deregister: true };
+
+            // Within the lease: the use may be a live create's; nothing is touched.
+            const early = await clock.run(sweepExpiredUses(ecs.deps, ["web"], sweepOpts));
+            assert.deepEqual(early, { revisions: 2, removed: 0, deregistered: [] });
+            assert.equal(ecs.revisions[0].td.status, "ACTIVE");
+
+            await clock.advance(LEASE + 1);
+            resetRegistrationMemory(); // a new process (the next `pulumi up`)
+            const swept = await clock.run(sweepExpiredUses(ecs.deps, ["web"], sweepOpts));
+            assert.deepEqual(swept, { revisions: 2, removed: 2, deregistered: [killed.arn, live.arn] });
+            assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true" });
+        });
+
+        it("a sweep keeps recorded uses, unexpired ones, revisions not managed and revisions kept without uses", async () => {
+            const clock = new FakeClock(0);
+            const ecs = fakeEcs(clock);
+            const recorded = await clock.run(acquireTaskDefinition(ecs.deps, prepared("a:1"), who(1), OPTS));
+            await clock.run(recordUse(ecs.deps, recorded.arn, recorded.use, OPTS));
+            const shared = await clock.run(acquireTaskDefinition(ecs.deps, prepared("a:2"), who(2), OPTS)); // will expire
+            await clock.advance(LEASE + 1);
+            const fresh = await clock.run(acquireTaskDefinition(ecs.deps, prepared("a:2"), who(3), OPTS)); // reuses: a live lease
+            assert.equal(fresh.arn, shared.arn);
+            await clock.run(
+                ecs.deps.registerTaskDefinition(prepared("a:3"), { owner: "someone else", [useTagKey(who(4), 0)]: pendingUse(1) }),
+            );
+            await clock.run(ecs.deps.registerTaskDefinition(prepared("a:4"), { [MANAGED_TAG]: "true" })); // kept (autoDeregister off)
+
+            const swept = await clock.run(sweepExpiredUses(ecs.deps, ["w"], { ...OPTS, deregister: true }));
+            assert.deepEqual(swept, { revisions: 3, removed: 1, deregistered: [] });
+            assert.deepEqual(
+                ecs.revisions.map((r) => r.td.status),
+                ["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE"],
+            );
+            assert.deepEqual(Object.keys(ecs.revisions[1].tags), [MANAGED_TAG, fresh.use]);
+        });
+
+        it("with deregister false the expired uses go and the revision stays", async () => {
+            const clock = new FakeClock(0);
+            const ecs = fakeEcs(clock);
+            await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+            await clock.advance(LEASE + 1);
+            const swept = await clock.run(sweepExpiredUses(ecs.deps, ["web"], { ...OPTS, deregister: false }));
+            assert.deepEqual(swept, { revisions: 1, removed: 1, deregistered: [] });
+            assert.equal(ecs.revisions[0].td.status, "ACTIVE");
+        });
+
+        it("a prefix is swept once a lease period per process: concurrent callers share the sweep, a later one after the period sweeps again", async () => {
+            const clock = new FakeClock(0);
+            const ecs = fakeEcs(clock);
+            await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+            const sweepOpts = { ...OPTS, deregister: true };
+            const [x, y] = await clock.run(
+                Promise.all([sweepExpiredUses(ecs.deps, ["web"], sweepOpts), sweepExpiredUses(ecs.deps, ["web", "web"], sweepOpts)]),
+            );
+            assert.deepEqual(x, y);
+            assert.equal(ecs.calls.list, 2, "one ListTaskDefinitionFamilies and one ListTaskDefinitions");
+            await clock.run(sweepExpiredUses(ecs.deps, ["web"], sweepOpts));
+            assert.equal(ecs.calls.list, 2, "within the lease period: no new sweep");
+            await clock.advance(LEASE);
+            const later = await clock.run(sweepExpiredUses(ecs.deps, ["web"], sweepOpts));
+            assert.equal(ecs.calls.list, 4);
+            assert.deepEqual(later.deregistered.length, 1);
+        });
+
+        it("a revision that cannot be described is skipped and logged; the others are swept", async () => {
+            const clock = new FakeClock(0);
+            const ecs = fakeEcs(clock);
+            const lines: string[] = [];
+            const a = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+            const b = await clock.run(acquireTaskDefinition(ecs.deps, { ...prepared(), family: "web-b" }, who(2), OPTS));
+            await clock.advance(LEASE + 1);
+            const describe = ecs.deps.describeTaskDefinition;
+            const deps: RegistrationDeps = {
+                ...ecs.deps,
+                log: (l) => lines.push(l),
+                describeTaskDefinition: async (id) => {
+                    if (id === a.arn) throw new AccessDeniedException({ message: "not allowed", ...meta });
+                    return describe(id);
+                },
+            };
+            const swept = await clock.run(sweepExpiredUses(deps, ["web"], { ...OPTS, deregister: true }));
+            assert.deepEqual(swept.deregistered, [b.arn]);
+            assert.match(lines.join("\n"), new RegExp(`Could not sweep ${a.arn.replace(/[/:.]/g, "\\$&")}`));
+        });
     });
 });

@@ -42,6 +42,8 @@ async function scenario(): Promise<Record<string, unknown>> {
             tagResource: async () => undefined,
             untagResource: async () => undefined,
             deregisterTaskDefinition: async () => "deregistered",
+            listFamilies: async () => [],
+            listRevisions: async () => [],
             equal: () => false,
         },
         { family: "web" },
