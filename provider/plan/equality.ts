@@ -58,8 +58,9 @@ function normalize(td: TaskDefinition): unknown {
             if (Array.isArray(container.secrets)) container.secrets = sortBy(container.secrets, "name");
         }
     }
-    if (copy.cpu !== undefined) copy.cpu = String(parseCpu(copy.cpu) ?? copy.cpu);
-    if (copy.memory !== undefined) copy.memory = String(parseMemory(copy.memory) ?? copy.memory);
+    // null (as JSON gives an unset size) is dropped below like undefined, not compared as "null".
+    if (copy.cpu != null) copy.cpu = String(parseCpu(copy.cpu) ?? copy.cpu);
+    if (copy.memory != null) copy.memory = String(parseMemory(copy.memory) ?? copy.memory);
     if (Array.isArray(copy.requiresCompatibilities)) copy.requiresCompatibilities = [...copy.requiresCompatibilities].sort();
     if (Array.isArray(copy.tags)) copy.tags = sortBy(copy.tags, "key");
     return dropEmpty(copy);

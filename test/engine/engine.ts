@@ -11,7 +11,8 @@
  * end, and not at all when a step failed; aliases carry a resource's state to its new name; a host
  * killed mid-create leaves a pending create (its use's lease runs out before the next command);
  * it is over for the invariants once an `up` or `destroy` that began after the lease ended made a
- * Create or Delete call (each sweeps the project's families for uses whose lease ran out).
+ * Create or Delete call in its region (each sweeps the project's families there for uses whose
+ * lease ran out).
  */
 import { startEmulator, type Emulator } from "../../emulator";
 import { startProviderHost, REPO_ROOT, type DiffAnswer, type Props, type ProviderHost } from "../support/providerHost";
@@ -64,6 +65,8 @@ export interface PendingCreate {
     family: string;
     /** When (ms since the epoch) its use's lease ends at the latest: the kill plus the lease. */
     leaseEndsAt: number;
+    /** The region its RunTask went to. */
+    region: string;
 }
 
 /**
@@ -305,20 +308,33 @@ export class Engine {
         return call();
     }
 
+    /** Requests each region's emulator had answered when the operation under way began. */
+    private requestsAtStart: Record<string, number> = {};
+
+    private requestsByRegion(): Record<string, number> {
+        return Object.fromEntries(Object.entries(this.emulators).map(([region, e]) => [region, e.requests().length]));
+    }
+
     /** Starts counting an operation's Create and Delete calls; returns when it began. */
     private beginOperation(): number {
         this.operationMutations = 0;
+        this.requestsAtStart = this.requestsByRegion();
         return Date.now();
     }
 
     /**
      * After an `up` or `destroy` that began at `startedAt`: a pending create whose lease had ended
-     * by then is over for the invariants when the operation made a Create or Delete call (each of
-     * them sweeps the project's families for expired uses). The engine itself drops pending
+     * by then is over for the invariants when the operation made a Create or Delete call that
+     * acted in the pending create's region (each sweeps the project's families there for expired
+     * uses; Check and Diff send nothing to AWS, so a region whose emulator answered requests in
+     * such an operation is one a Create or Delete acted in). The engine itself drops pending
      * creates from the state at the next `up` (it warns); what they left is the provider's to find.
      */
     private endOperation(startedAt: number): void {
-        if (this.operationMutations > 0) this.pending = this.pending.filter((p) => p.leaseEndsAt >= startedAt);
+        if (this.operationMutations === 0) return;
+        const now = this.requestsByRegion();
+        const acted = new Set(Object.keys(now).filter((region) => now[region] > (this.requestsAtStart[region] ?? 0)));
+        this.pending = this.pending.filter((p) => !(acted.has(p.region) && p.leaseEndsAt < startedAt));
     }
 
     /** `pulumi preview`: Check and Diff only; returns the steps it would take. */
@@ -405,6 +421,9 @@ export class Engine {
         const checked = await host.check(old?.inputs ?? {}, this.inputsOf(program, decl));
         if (checked.failures.length > 0) return false;
         const before = this.count("RunTask");
+        const runTasksBefore = Object.fromEntries(
+            Object.entries(this.emulators).map(([r, e]) => [r, e.requests({ operation: "RunTask" }).length]),
+        );
         let sent = false;
         const created = host.create(checked.inputs).then(
             () => "returned",
@@ -430,7 +449,11 @@ export class Engine {
         if (sent) {
             const plan = checked.inputs.plan as { taskDefinition?: { family?: string } } | undefined;
             const leaseEndsAt = Date.now() + ENGINE_LEASE_SECONDS * 1000;
-            this.pending.push({ name, inputs: checked.inputs, family: String(plan?.taskDefinition?.family ?? ""), leaseEndsAt });
+            const region =
+                Object.keys(runTasksBefore).find(
+                    (r) => (this.emulator(r)?.requests({ operation: "RunTask" }).length ?? 0) > runTasksBefore[r],
+                ) ?? "";
+            this.pending.push({ name, inputs: checked.inputs, family: String(plan?.taskDefinition?.family ?? ""), leaseEndsAt, region });
             // The user runs the next command later: after the killed create's lease has ended.
             await new Promise((resolve) => setTimeout(resolve, leaseEndsAt + 100 - Date.now()));
         }

@@ -7,7 +7,7 @@
  * (b) no ACTIVE revision is unused by every live state (all revisions here are the package's:
  *     the programs never give a definition of their own), except the family of a killed host's
  *     pending create until an `up` or `destroy` that began after its lease ended has made a Create
- *     or Delete call (engine.ts); none at all once every resource is destroyed; with the
+ *     or Delete call in its region (engine.ts); none at all once every resource is destroyed; with the
  *     ownership tags, the same for revisions tagged `ecs-task-run:managed`;
  * (c) nothing left running: a task desired RUNNING belongs to a live state with
  *     `waitForCompletion: false` (or to a pending create's family), and such a state's task runs;

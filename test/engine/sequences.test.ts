@@ -140,6 +140,17 @@ describe("engine sequences (issue 9 regressions)", function () {
         });
     }
 
+    it("a host killed mid-create, then a region change: what it left goes with the first up that acts in its region again", async () => {
+        const program: Program = { region: "us-east-1", resources: [decl("a", slow(2))] };
+        assert.equal(await engine.killMidCreate(program, "a"), true, "the host was killed after RunTask");
+        const moved: Program = { ...program, region: "eu-west-1" };
+        await upHolds(moved, "up in another region");
+        assert.equal(engine.pending.length, 1, "a sweep acts in its own region only: the killed create's revision is still there");
+        await upHolds({ ...program, resources: [decl("c", quick())] }, "up back in the killed create's region");
+        assert.deepEqual(engine.pending, []);
+        await destroyHolds(program);
+    });
+
     it("region: the state records it; destroy with another region stops the task where it runs", async () => {
         const program: Program = { region: "us-east-1", resources: [decl("r", running())] };
         await upHolds(program, "up in us-east-1");

@@ -238,6 +238,12 @@ describe("plan/equality", () => {
             const base: TaskDefinition = { family: "f", containerDefinitions: [{ name: "main", image: "a" }] };
             assert.equal(taskDefinitionsEqual({ ...base, cpu: "", memory: "" }, base), true);
             assert.equal(
+                taskDefinitionsEqual({ ...base, cpu: null, memory: null } as unknown as TaskDefinition, base),
+                true,
+                "null is unset",
+            );
+            assert.equal(taskDefinitionsEqual({ ...base, cpu: null } as unknown as TaskDefinition, { ...base, cpu: "256" }), false);
+            assert.equal(
                 taskDefinitionsEqual({ ...base, requiresCompatibilities: ["FARGATE"] }, { ...base, requiresCompatibilities: ["EC2"] }),
                 false,
             );
