@@ -1,4 +1,4 @@
-import type { TaskRunOutputs } from "../types";
+import { PLACEHOLDER, type TaskRunOutputs } from "../types";
 import type { RunPorts } from "./runPorts";
 import { containerOf } from "./taskStatus";
 import { refreshAttempts } from "./attempts";
@@ -22,7 +22,8 @@ export async function readRun(state: TaskRunOutputs, ports: RunPorts): Promise<T
     }
     const task = described.tasks.find((t) => t.taskArn === state.taskArn);
     if (!task) return state;
-    const container = containerOf(task, state.plan.containerName);
+    const containerName = runContainerName(state, task);
+    const container = containerOf(task, containerName);
     return {
         ...state,
         lastStatus: task.lastStatus ?? state.lastStatus,
@@ -31,7 +32,18 @@ export async function readRun(state: TaskRunOutputs, ports: RunPorts): Promise<T
         stoppedReason: task.stoppedReason ?? state.stoppedReason ?? null,
         startedAt: isoDate(task.startedAt) ?? state.startedAt ?? null,
         stoppedAt: isoDate(task.stoppedAt) ?? state.stoppedAt ?? null,
-        ...(state.attempts ? { attempts: refreshAttempts(state.attempts, task, state.plan.containerName) } : {}),
+        ...(state.attempts ? { attempts: refreshAttempts(state.attempts, task, containerName) } : {}),
         containers: task.containers ? containerStatuses(task) : (state.containers ?? []),
     };
+}
+
+/**
+ * The container whose exit code is the run's. The plan names it, except for a definition given by
+ * `taskDefinitionArn` without `containerName`: preview could not know its one container's name
+ * (the plan holds a placeholder), and create ran it because it had exactly one: the task's.
+ */
+function runContainerName(state: TaskRunOutputs, task: { containers?: { name?: string }[] }): string {
+    const planned = state.plan.containerName;
+    if (planned !== PLACEHOLDER.containerName) return planned;
+    return task.containers?.length === 1 ? (task.containers[0].name ?? planned) : planned;
 }

@@ -16,7 +16,7 @@ import { deleteRun } from "../../../provider/lifecycle/deleteRun";
 import { readRun } from "../../../provider/lifecycle/readRun";
 import { ecsTaskRunProvider } from "../../../provider/provider";
 import { resetRegistrationMemory } from "../../../provider/run/registration";
-import type { TaskRunSpec } from "../../../provider/types";
+import { PLACEHOLDER, type TaskRunSpec } from "../../../provider/types";
 import {
     CLUSTER_ARN,
     checked,
@@ -220,6 +220,18 @@ describe("lifecycle/readRun against faked SDK clients", () => {
                 },
             ],
         });
+    });
+
+    it("a definition given by ARN without containerName: the exit code is read from the task's one container", async () => {
+        const h = harness();
+        h.ecs.on(DescribeTasksCommand).resolves({
+            tasks: [task("t1", "STOPPED", { stopCode: "EssentialContainerExited", containers: [{ name: "app", exitCode: 4 }] })],
+            failures: [],
+        });
+        const inputs = await checked({ taskDefinitionArn: tdArn("shared", 3), command: ["./job"] });
+        assert.equal(inputs.plan.containerName, PLACEHOLDER.containerName, "preview cannot know the container's name");
+        const read = await h.clock.run(readRun(stateOf(inputs, running), h.ports));
+        assert.equal(read.exitCode, 4);
     });
 
     it("a task ECS no longer knows (MISSING): the state is unchanged", async () => {
