@@ -8,7 +8,7 @@
  * replacement is create-before-delete unless Diff answers deleteBeforeReplace; a change without
  * replaces is an Update; no change keeps the outputs and records the new inputs (a "same" step);
  * independent resources are created concurrently; replaced and removed resources are deleted at the
- * end, and not at all when a step failed; aliases carry a resource's state to its new name; a host
+ * end, and not at all when a step failed (they stay in the state, to be deleted by the next `up`); aliases carry a resource's state to its new name; a host
  * killed mid-create leaves a pending create (its use's lease runs out before the next command);
  * it is over for the invariants once an `up` or `destroy` that began after the lease ended made a
  * Create or Delete call in its region (each sweeps the project's families there for uses whose
@@ -277,7 +277,12 @@ export class Engine {
                 }
             }),
         );
-        if (Object.keys(report.errors).length === 0) {
+        if (Object.keys(report.errors).length > 0) {
+            // The update failed: the old halves of replacements stay in the state, to be deleted
+            // (as the engine records them, `delete: true`), and the next `up` deletes them.
+            for (const entry of deletions)
+                this.state.set(`${entry.name} (pending delete)`, { ...entry, name: `${entry.name} (pending delete)` });
+        } else {
             const declared = new Set(program.resources.map((d) => d.name));
             for (const entry of this.state.values()) if (!declared.has(entry.name) && !taken.has(entry)) deletions.push(entry);
             await Promise.all(

@@ -81,6 +81,21 @@ describe("engine sequences (issue 9 regressions)", function () {
         await destroyHolds(program);
     });
 
+    it("a replacement in an up that fails elsewhere: the old half stays in the state and the next up deletes it", async () => {
+        const program = (trigger: string, vpcId?: string): Program => ({
+            region: "us-east-1",
+            resources: [decl("a", quick({ triggers: [trigger] })), decl("b", quick(vpcId ? { vpcId } : {}))],
+        });
+        await upHolds(program("1"), "up");
+        const failed = await engine.up(program("2", EMPTY_VPC));
+        assert.deepEqual(Object.keys(failed.errors), ["b"], JSON.stringify(failed));
+        await holds("up that replaced a and failed on b", failed);
+        assert.ok(engine.state.has("a (pending delete)"), `state: ${[...engine.state.keys()].join(", ")}`);
+        await upHolds(program("2"), "up that fixes b");
+        assert.deepEqual([...engine.state.keys()].sort(), ["a", "b"]);
+        await destroyHolds(program("2"));
+    });
+
     it("a create that fails after registration (a vpcId without subnets) leaves no revision behind", async () => {
         const bad: Program = { region: "us-east-1", resources: [decl("net", quick({ vpcId: EMPTY_VPC }))] };
         const report = await engine.up(bad);
