@@ -21,7 +21,7 @@
  * - A pending use whose lease has run out belongs to a create that is no longer alive, whoever it
  *   was (the resource may have been renamed since, or its stack): any create or delete sweeps such
  *   uses from the revisions of its project's families ({@link expiredUses}), and deregisters a
- *   revision left with no use. A bare `pending` (written before leases) never expires: only its
+ *   revision left with no use, unless {@link KEEP_TAG} says it was kept on purpose. A bare `pending` (written before leases) never expires: only its
  *   own resource takes it over.
  *
  * ECS allows 50 tags a resource: a revision with no room for another use tag is not reused (an
@@ -32,6 +32,8 @@ import { slugifyFamily } from "./family";
 
 /** The tag that marks a revision registered by this package. */
 export const MANAGED_TAG = "ecs-task-run:managed";
+/** The tag of a managed revision kept on purpose when its last use went (`autoDeregisterTaskDefinition: false`): never swept. */
+export const KEEP_TAG = "ecs-task-run:keep";
 /** The prefix of the use tags. */
 export const USE_TAG_PREFIX = "ecs-task-run:use:";
 /** A use whose create has not returned: the value is `pending`, or `pending:<ISO time>` with the lease's end. */
@@ -118,6 +120,11 @@ export function sweepPrefixes(project: string, family: string | undefined): stri
 /** The use tags among `tags` (key → value). */
 export function usesOf(tags: Record<string, string>): Record<string, string> {
     return Object.fromEntries(Object.entries(tags).filter(([key]) => key.startsWith(USE_TAG_PREFIX)));
+}
+
+/** Whether a revision with these tags was kept on purpose ({@link KEEP_TAG}). */
+export function isKept(tags: Record<string, string>): boolean {
+    return tags[KEEP_TAG] === "true";
 }
 
 /** Whether a revision with these tags is managed by this package. */

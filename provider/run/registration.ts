@@ -14,8 +14,9 @@
  *   when no use is left.
  * - {@link sweepExpiredUses}: uses whose lease ran out (their create is dead: a killed host, maybe
  *   of a resource or stack renamed since) are removed from the managed revisions of some family
- *   prefixes, and revisions left with no use deregistered; at most once a lease period per prefix
- *   in a process.
+ *   prefixes; a revision with no use but expired ones, or none at all (a release killed between
+ *   its untag and its deregister), is deregistered unless it is marked kept
+ *   (`autoDeregisterTaskDefinition: false`); at most once a lease period per prefix in a process.
  *
  * RegisterTaskDefinition is rate limited, and concurrent registrations of one family fail with
  * "Too many concurrent attempts to create a new revision of the specified family": concurrent
@@ -28,7 +29,9 @@ import { type Clock, withRetry } from "../aws/retry";
 import {
     DEFAULT_LEASE_SECONDS,
     expiredUses,
+    isKept,
     isManaged,
+    KEEP_TAG,
     MANAGED_TAG,
     pendingUse,
     planUse,
@@ -314,7 +317,7 @@ export interface SweepOutcome {
 /**
  * Removes the expired pending uses (see `plan/ownership.ts`) from the ACTIVE managed revisions
  * of the families starting with each of `prefixes`, and deregisters (unless `deregister` is false)
- * each managed revision whose last uses were expired ones. A prefix is swept at most once a lease period in this
+ * each one with no use left but expired ones, unless marked kept. A prefix is swept at most once a lease period in this
  * process (within `scope`): a later call waits for the sweep in flight, or returns at once.
  * A revision that cannot be looked at is skipped (logged).
  */
@@ -373,15 +376,28 @@ async function sweepRevision(
     if (!described || !isManaged(described.tags) || !isActive(described.taskDefinition)) return;
     outcome.revisions++;
     const expired = expiredUses(described.tags, deps.clock.now());
+    const uses = Object.keys(usesOf(described.tags)).length;
+    if (deregister && uses === expired.length && !isKept(described.tags)) {
+        // Nothing but expired uses (or no use at all: a release or sweep killed between its
+        // untag and its deregister): deregistered as it is, tags and all, so that no crash can
+        // leave it untagged and ACTIVE. A create reusing it meanwhile sees it INACTIVE and registers.
+        const result = await retry(`DeregisterTaskDefinition ${arn}`, "ecs:DeregisterTaskDefinition", () =>
+            deps.deregisterTaskDefinition(arn),
+        );
+        outcome.removed += expired.length;
+        if (result === "deregistered") {
+            outcome.deregistered.push(arn);
+            deps.log?.(
+                `Deregistered ${arn}: ${expired.length > 0 ? "its uses' leases ran out (runs that never returned: a killed host)" : "no use left"}.`,
+            );
+        }
+        return;
+    }
     if (expired.length > 0) {
         await retry(`UntagResource ${arn}`, "ecs:UntagResource", () => deps.untagResource(arn, expired));
         outcome.removed += expired.length;
         deps.log?.(`Removed ${expired.length} use(s) of ${arn} whose lease ran out (runs that never returned: a killed host).`);
     }
-    // Only a revision whose last uses were expired ones goes: one kept without uses
-    // (`autoDeregisterTaskDefinition: false`) stays.
-    if (!deregister || expired.length === 0 || Object.keys(usesOf(described.tags)).length > expired.length) return;
-    if ((await deregisterIfUnused(deps, retry, arn)) === "deregistered") outcome.deregistered.push(arn);
 }
 
 /** Marks a use as recorded in state (the create returned). */
@@ -404,6 +420,9 @@ export async function releaseUse(
     opts: { deadlineMs: number; deregister: boolean },
 ): Promise<ReleaseOutcome> {
     const retry = retrying(deps, opts.deadlineMs);
+    // Kept on purpose (`autoDeregisterTaskDefinition: false`): marked before the use goes, so that
+    // a sweep never takes it for a revision a killed release left.
+    if (!opts.deregister) await retry(`TagResource ${arn}`, "ecs:TagResource", () => deps.tagResource(arn, { [KEEP_TAG]: "true" }));
     await retry(`UntagResource ${arn}`, "ecs:UntagResource", () => deps.untagResource(arn, [use]));
     if (!opts.deregister) return "kept";
     return deregisterIfUnused(deps, retry, arn);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { AccessDeniedException, ClientException, InvalidParameterException } from "@aws-sdk/client-ecs";
 import { ThrottlingException } from "@aws-sdk/client-cloudwatch-logs";
 import { isRetryExhaustedError } from "../../../provider/aws/errors";
-import { MANAGED_TAG, pendingUse, useTagKey, type UseIdentity } from "../../../provider/plan/ownership";
+import { KEEP_TAG, MANAGED_TAG, pendingUse, useTagKey, type UseIdentity } from "../../../provider/plan/ownership";
 import {
     acquireTaskDefinition,
     canonicalJson,
@@ -371,7 +371,11 @@ describe("run/registration: acquire, record and release task definitions under o
             resetRegistrationMemory(); // a new process (the next `pulumi up`)
             const swept = await clock.run(sweepExpiredUses(ecs.deps, ["web"], sweepOpts));
             assert.deepEqual(swept, { revisions: 2, removed: 2, deregistered: [killed.arn, live.arn] });
-            assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true" });
+            assert.deepEqual(
+                ecs.revisions.map((r) => r.td.status),
+                ["INACTIVE", "INACTIVE"],
+            );
+            assert.equal(ecs.calls.untag, 0, "deregistered as they are: no untag that a crash could leave half done");
         });
 
         it("a sweep keeps recorded uses, unexpired ones, revisions not managed and revisions kept without uses", async () => {
@@ -386,13 +390,17 @@ describe("run/registration: acquire, record and release task definitions under o
             await clock.run(
                 ecs.deps.registerTaskDefinition(prepared("a:3"), { owner: "someone else", [useTagKey(who(4), 0)]: pendingUse(1) }),
             );
-            await clock.run(ecs.deps.registerTaskDefinition(prepared("a:4"), { [MANAGED_TAG]: "true" })); // kept (autoDeregister off)
+            const kept = await clock.run(acquireTaskDefinition(ecs.deps, prepared("a:4"), who(5), OPTS));
+            assert.equal(await clock.run(releaseUse(ecs.deps, kept.arn, kept.use, { ...OPTS, deregister: false })), "kept");
+            assert.deepEqual(ecs.revisions[3].tags, { [MANAGED_TAG]: "true", [KEEP_TAG]: "true" }, "kept on purpose: marked");
+            // A release killed between its untag and its deregister: managed, no use, not kept.
+            await clock.run(ecs.deps.registerTaskDefinition(prepared("a:5"), { [MANAGED_TAG]: "true" }));
 
             const swept = await clock.run(sweepExpiredUses(ecs.deps, ["w"], { ...OPTS, deregister: true }));
-            assert.deepEqual(swept, { revisions: 3, removed: 1, deregistered: [] });
+            assert.deepEqual(swept, { revisions: 4, removed: 1, deregistered: [ecs.revisions[4].td.taskDefinitionArn] });
             assert.deepEqual(
                 ecs.revisions.map((r) => r.td.status),
-                ["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE"],
+                ["ACTIVE", "ACTIVE", "ACTIVE", "ACTIVE", "INACTIVE"],
             );
             assert.deepEqual(Object.keys(ecs.revisions[1].tags), [MANAGED_TAG, fresh.use]);
         });
