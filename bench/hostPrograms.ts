@@ -1,25 +1,14 @@
 /**
- * The program of the streamed fan-out (bench/scenarios/streamedLogs.ts): `BENCH_STREAMED_N`
- * `EcsTaskRun`s with `streamOutput: true`, each printing 41 lines over about 8 s, as a user
- * declares them; captured with their serialized provider in a fresh process, then created in the
- * real provider host.
+ * The program of the streamed fan-out with this repository's source (bench/streamedProgram.ts):
+ * captured with its serialized provider in a fresh process, then created in the real provider
+ * host. Here the provider is serialized by value (the repository is not under `node_modules`).
  */
 import { EcsTaskRun } from "../provider";
+import { declareStreamedRuns } from "./streamedProgram";
 
-/** The lines each run prints: `line-0` ... `line-40`, one every 0.2 s. */
-export const STREAMED_LINES = 41;
+export { STREAMED_LINES } from "./streamedProgram";
 
 /** `BENCH_STREAMED_N` runs named `s<i>` (three digits), one task definition family for all. */
 export function streamedRuns(): void {
-    const n = Number(process.env.BENCH_STREAMED_N ?? "1");
-    for (let i = 1; i <= n; i++) {
-        new EcsTaskRun(`s${String(i).padStart(3, "0")}`, {
-            image: "public.ecr.aws/docker/library/alpine:3.20",
-            command: ["sh", "-c", `for i in $(seq 0 ${STREAMED_LINES - 1}); do echo line-$i; sleep 0.2; done`],
-            family: "bench-streamed",
-            executionRoleArn: "arn:aws:iam::123456789012:role/bench-exec",
-            streamOutput: true,
-            taskWatchPollInterval: 1,
-        });
-    }
+    declareStreamedRuns(EcsTaskRun);
 }

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --in-process] [-- --out FILE | --no-write]`
+ * `npm run bench [-- --quick] [-- --in-process] [-- --out FILE | --no-write] [-- --only streamed [--streamed-n N] [--reading shared|per-stream]]`
  *
  * Runs the provider's create path against the local ECS endpoint (started by this script, in a
  * child process unless `--in-process`): concurrent short runs watched by the process watcher and
@@ -9,13 +9,18 @@
  *
  * Full: N = 1, 10, 100, 200; 1,000,000 log lines; N = 200 throttled; N = 1 and 100 streamed runs
  * through the provider host with log quotas (shared and per-stream reading). Quick: N = 1, 10;
- * 100,000 log lines; N = 10 throttled; N = 1 and 20 streamed.
+ * 100,000 log lines; N = 10 throttled; N = 1 and 20 streamed. `--only streamed` runs the streamed
+ * scenario through the provider host alone (N = 1 and 100, or `--streamed-n`; both readings, or
+ * `--reading`), prints its figures and writes nothing (a report needs every scenario). The streamed
+ * runs use the package as installed (bench/installedPackage.ts), or with `--provider-by-value`
+ * this repository's source serialized by value.
  */
 import { execSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startBenchEmulator } from "./emulatorProcess";
+import { startBenchEmulator, type BenchEmulator } from "./emulatorProcess";
+import { prepareInstalledPackage } from "./installedPackage";
 import { gcFunction } from "./memory";
 import { renderReport, type BenchData } from "./report";
 import type { WatchMode } from "./runs";
@@ -32,10 +37,16 @@ interface Args {
     quick: boolean;
     inProcess: boolean;
     out: string | undefined;
+    /** Run one scenario only (`streamed`): figures printed, nothing written. */
+    only: "streamed" | undefined;
+    streamedN: number[] | undefined;
+    readings: ("shared" | "per-stream")[];
+    /** Streamed runs with the provider serialized by value (this repository's source) instead of the installed package's. */
+    byValue: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-    const args: Args = { quick: false, inProcess: false, out: undefined };
+    const args: Args = { quick: false, inProcess: false, out: undefined, only: undefined, streamedN: undefined, readings: ["shared", "per-stream"], byValue: false };
     let write = true;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
@@ -43,8 +54,16 @@ function parseArgs(argv: string[]): Args {
         else if (a === "--in-process") args.inProcess = true;
         else if (a === "--no-write") write = false;
         else if (a === "--out") args.out = argv[++i];
-        else throw new Error(`unknown option ${a}\nUsage: npm run bench [-- --quick] [--in-process] [--out FILE | --no-write]`);
+        else if (a === "--only" && argv[i + 1] === "streamed") args.only = argv[++i] as "streamed";
+        else if (a === "--provider-by-value") args.byValue = true;
+        else if (a === "--streamed-n") args.streamedN = argv[++i].split(",").map(Number);
+        else if (a === "--reading" && (argv[i + 1] === "shared" || argv[i + 1] === "per-stream")) args.readings = [argv[++i] as "shared" | "per-stream"];
+        else
+            throw new Error(
+                `unknown option ${a}\nUsage: npm run bench [-- --quick] [--in-process] [--out FILE | --no-write] [--only streamed [--streamed-n N,M] [--reading shared|per-stream]] [--provider-by-value]`,
+            );
     }
+    if (args.only) write = false;
     if (args.out === undefined && !args.quick) args.out = path.join(__dirname, "..", "docs", "BENCHMARKS.md");
     if (!write) args.out = undefined;
     return args;
@@ -82,6 +101,34 @@ function brief(r: FanOutResult): string {
     );
 }
 
+/** The streamed scenario for each N and reading, with a progress line each (load average included). */
+async function runStreamed(
+    emulator: BenchEmulator,
+    ns: number[],
+    readings: ("shared" | "per-stream")[],
+    byValue: boolean,
+): Promise<StreamedLogsResult[]> {
+    const out: StreamedLogsResult[] = [];
+    progress(byValue ? "streamed runs with the provider serialized by value (this repository's source)" : "compiling the package as installed (bench/installedPackage.ts)...");
+    const installed = byValue ? undefined : prepareInstalledPackage();
+    for (const n of ns) {
+        for (const reading of readings) {
+            progress(`N=${n} streamed through the provider host, log quotas enforced, ${reading} reading...`);
+            const load = os.loadavg()[0];
+            const r = await runStreamedLogs(emulator, n, reading, installed);
+            const p95 = (s: { p95: number }): number => Math.round(s.p95);
+            progress(
+                `  ${r.completed}/${r.n} ok, GetLogEvents ${r.calls.GetLogEvents ?? 0} (peak ${r.peakGetPerSecond}/s), FilterLogEvents ${r.calls.FilterLogEvents ?? 0} (peak ${r.peakFilterPerSecond}/s), ` +
+                    `throttled ${(r.throttledShare * 100).toFixed(1)}%, lost ${r.linesLost}, dup ${r.linesDuplicated}, tails wrong ${r.tailsWrong}, first line p95 ${p95(r.firstLine)} ms, ` +
+                    `STOPPED→answered p50 ${Math.round(r.stopToDone.p50)} p95 ${p95(r.stopToDone)} ms (detect ${p95(r.phases.detect)}, drain ${p95(r.phases.drain)}, answer ${p95(r.phases.answer)}), ` +
+                    `wall ${Math.round(r.wallMs)} ms; __provider ${r.providerBytes} bytes (${r.providerForm}); load ${load.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`,
+            );
+            out.push(r);
+        }
+    }
+    return out;
+}
+
 async function main(): Promise<void> {
     const args = parseArgs(process.argv.slice(2));
     const started = Date.now();
@@ -110,6 +157,10 @@ async function main(): Promise<void> {
         label: `n${n}-${mode}`,
     });
     try {
+        if (args.only === "streamed") {
+            await runStreamed(emulator, args.streamedN ?? [1, 100], args.readings, args.byValue);
+            return;
+        }
         // Warm-up (not reported): loads the SDK and the provider's modules, creates the clients.
         progress("warm-up run...");
         await runFanOut(emulator, { n: 1, mode: "batched", pollIntervalSeconds: POLL_INTERVAL_SECONDS, label: "warmup" });
@@ -154,18 +205,7 @@ async function main(): Promise<void> {
             label: `n${throttledN}-throttled`,
         });
         progress(`  ${brief(throttled)}`);
-        const streamedLogs: StreamedLogsResult[] = [];
-        for (const n of args.quick ? [1, 20] : [1, 100]) {
-            for (const reading of ["shared", "per-stream"] as const) {
-                progress(`N=${n} streamed through the provider host, log quotas enforced, ${reading} reading...`);
-                const r = await runStreamedLogs(emulator, n, reading);
-                progress(
-                    `  ${r.completed}/${r.n} ok, GetLogEvents ${r.calls.GetLogEvents ?? 0} (peak ${r.peakGetPerSecond}/s), FilterLogEvents ${r.calls.FilterLogEvents ?? 0} (peak ${r.peakFilterPerSecond}/s), ` +
-                        `throttled ${(r.throttledShare * 100).toFixed(1)}%, lost ${r.linesLost}, first line p95 ${Math.round(r.firstLine.p95)} ms, STOPPED→answered p95 ${Math.round(r.stopToDone.p95)} ms`,
-                );
-                streamedLogs.push(r);
-            }
-        }
+        const streamedLogs = await runStreamed(emulator, args.quick ? [1, 20] : [1, 100], args.readings, args.byValue);
 
         const extra = process.argv.slice(2).join(" ");
         const data: BenchData = {

@@ -16,7 +16,8 @@ import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloud
 import type { JournalEntry } from "../../emulator";
 import { captureInChildProcess, REPO_ROOT, startProviderHost, type Props } from "../../test/support/providerHost";
 import type { BenchEmulator } from "../emulatorProcess";
-import { STREAMED_LINES } from "../hostPrograms";
+import type { InstalledPackage } from "../installedPackage";
+import { STREAMED_LINES } from "../streamedProgram";
 import { countBy, peakInWindow, summarize, type Summary } from "../stats";
 
 /** How logs are read: the shared budgeted reader, or each stream on its own (the former way). */
@@ -25,6 +26,10 @@ export type LogReading = "shared" | "per-stream";
 export interface StreamedLogsResult {
     n: number;
     reading: LogReading;
+    /** How the host got the provider: the installed package's (by reference) or this repository's source (by value). */
+    providerForm: "installed" | "by-value";
+    /** Bytes of `__provider` in each resource's inputs. */
+    providerBytes: number;
     quotas: boolean;
     completed: number;
     failed: number;
@@ -58,14 +63,21 @@ interface Shown {
 }
 
 /** Runs the scenario once; see the module comment. */
-export async function runStreamedLogs(emulator: BenchEmulator, n: number, reading: LogReading, quotas = true): Promise<StreamedLogsResult> {
-    const resources = await captureInChildProcess(path.join(__dirname, "..", "hostPrograms.ts"), "streamedRuns", {
+export async function runStreamedLogs(
+    emulator: BenchEmulator,
+    n: number,
+    reading: LogReading,
+    installed: InstalledPackage | undefined,
+    quotas = true,
+): Promise<StreamedLogsResult> {
+    const resources = await captureInChildProcess(installed?.program ?? path.join(__dirname, "..", "hostPrograms.ts"), "streamedRuns", {
         BENCH_STREAMED_N: String(n),
     });
+    const providerBytes = Buffer.byteLength(String(resources[0]?.inputs.__provider ?? ""));
     await emulator.resetFaults();
     if (quotas) await emulator.setFaults({ logQuotas: true });
     const host = await startProviderHost({
-        cwd: REPO_ROOT,
+        cwd: installed?.dir ?? REPO_ROOT,
         env: {
             AWS_ENDPOINT_URL: emulator.url,
             AWS_REGION: "us-east-1",
@@ -199,6 +211,8 @@ export async function runStreamedLogs(emulator: BenchEmulator, n: number, readin
         return {
             n,
             reading,
+            providerForm: installed ? "installed" : "by-value",
+            providerBytes,
             quotas,
             completed: outcomes.length - failed.length,
             failed: failed.length,
