@@ -33,10 +33,14 @@ export function prepareInstalledPackage(): InstalledPackage {
     const pkg = path.join(dir, "node_modules", "pulumi-ecs-task-run");
     fs.rmSync(dir, { recursive: true, force: true });
     fs.mkdirSync(pkg, { recursive: true });
-    execFileSync(process.execPath, [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO_ROOT, "tsconfig.build.json"), "--outDir", path.join(pkg, "bin")], {
-        cwd: REPO_ROOT,
-        stdio: "inherit",
-    });
+    execFileSync(
+        process.execPath,
+        [require.resolve("typescript/bin/tsc"), "-p", path.join(REPO_ROOT, "tsconfig.build.json"), "--outDir", path.join(pkg, "bin")],
+        {
+            cwd: REPO_ROOT,
+            stdio: "inherit",
+        },
+    );
     fs.copyFileSync(path.join(REPO_ROOT, "package.json"), path.join(pkg, "package.json"));
     fs.copyFileSync(path.join(REPO_ROOT, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
     // The project's own package.json: without it, `require("pulumi-ecs-task-run")` here would be

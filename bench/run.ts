@@ -46,7 +46,15 @@ interface Args {
 }
 
 function parseArgs(argv: string[]): Args {
-    const args: Args = { quick: false, inProcess: false, out: undefined, only: undefined, streamedN: undefined, readings: ["shared", "per-stream"], byValue: false };
+    const args: Args = {
+        quick: false,
+        inProcess: false,
+        out: undefined,
+        only: undefined,
+        streamedN: undefined,
+        readings: ["shared", "per-stream"],
+        byValue: false,
+    };
     let write = true;
     for (let i = 0; i < argv.length; i++) {
         const a = argv[i];
@@ -57,7 +65,8 @@ function parseArgs(argv: string[]): Args {
         else if (a === "--only" && argv[i + 1] === "streamed") args.only = argv[++i] as "streamed";
         else if (a === "--provider-by-value") args.byValue = true;
         else if (a === "--streamed-n") args.streamedN = argv[++i].split(",").map(Number);
-        else if (a === "--reading" && (argv[i + 1] === "shared" || argv[i + 1] === "per-stream")) args.readings = [argv[++i] as "shared" | "per-stream"];
+        else if (a === "--reading" && (argv[i + 1] === "shared" || argv[i + 1] === "per-stream"))
+            args.readings = [argv[++i] as "shared" | "per-stream"];
         else
             throw new Error(
                 `unknown option ${a}\nUsage: npm run bench [-- --quick] [--in-process] [--out FILE | --no-write] [--only streamed [--streamed-n N,M] [--reading shared|per-stream]] [--provider-by-value]`,
@@ -109,7 +118,11 @@ async function runStreamed(
     byValue: boolean,
 ): Promise<StreamedLogsResult[]> {
     const out: StreamedLogsResult[] = [];
-    progress(byValue ? "streamed runs with the provider serialized by value (this repository's source)" : "compiling the package as installed (bench/installedPackage.ts)...");
+    progress(
+        byValue
+            ? "streamed runs with the provider serialized by value (this repository's source)"
+            : "compiling the package as installed (bench/installedPackage.ts)...",
+    );
     const installed = byValue ? undefined : prepareInstalledPackage();
     for (const n of ns) {
         for (const reading of readings) {
@@ -118,9 +131,10 @@ async function runStreamed(
             const r = await runStreamedLogs(emulator, n, reading, installed);
             const p95 = (s: { p95: number }): number => Math.round(s.p95);
             progress(
-                `  ${r.completed}/${r.n} ok, GetLogEvents ${r.calls.GetLogEvents ?? 0} (peak ${r.peakGetPerSecond}/s), FilterLogEvents ${r.calls.FilterLogEvents ?? 0} (peak ${r.peakFilterPerSecond}/s), ` +
+                `  ${r.completed}/${r.n} ok, GetLogEvents ${r.calls.GetLogEvents ?? 0} (peak sent ${r.sentPeakGetPerSecond}/s, handled ${r.peakGetPerSecond}/s), ` +
+                    `FilterLogEvents ${r.calls.FilterLogEvents ?? 0} (peak sent ${r.sentPeakFilterPerSecond}/s, handled ${r.peakFilterPerSecond}/s), ` +
                     `throttled ${(r.throttledShare * 100).toFixed(1)}%, lost ${r.linesLost}, dup ${r.linesDuplicated}, tails wrong ${r.tailsWrong}, first line p95 ${p95(r.firstLine)} ms, ` +
-                    `STOPPED→answered p50 ${Math.round(r.stopToDone.p50)} p95 ${p95(r.stopToDone)} ms (detect ${p95(r.phases.detect)}, drain ${p95(r.phases.drain)}, answer ${p95(r.phases.answer)}), ` +
+                    `STOPPED→answered p50 ${Math.round(r.stopToDone.p50)} p95 ${p95(r.stopToDone)} ms (detect ${p95(r.phases.detect)}, drain ${p95(r.phases.drain)}, stoppedAt+1s→exited ${p95(r.phases.afterQuiet)}, answer ${p95(r.phases.answer)}), ` +
                     `wall ${Math.round(r.wallMs)} ms; __provider ${r.providerBytes} bytes (${r.providerForm}); load ${load.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`,
             );
             out.push(r);

@@ -11,6 +11,8 @@
  * in the emulator); STOPPED to `create` returning (the gRPC Create answer minus the task's
  * `stoppedAt`).
  */
+import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
 import type { JournalEntry } from "../../emulator";
@@ -19,6 +21,9 @@ import type { BenchEmulator } from "../emulatorProcess";
 import type { InstalledPackage } from "../installedPackage";
 import { STREAMED_LINES } from "../streamedProgram";
 import { countBy, peakInWindow, summarize, type Summary } from "../stats";
+
+/** The drain's quiet time after `stoppedAt` (the provider's default): no streamed run completes sooner. */
+const DRAIN_QUIET_MS = 1000;
 
 /** How logs are read: the shared budgeted reader, or each stream on its own (the former way). */
 export type LogReading = "shared" | "per-stream";
@@ -37,8 +42,12 @@ export interface StreamedLogsResult {
     wallMs: number;
     calls: Record<string, number>;
     throttled: Record<string, number>;
+    /** Peak calls in a sliding second as the emulator's journal has them (when it handled them). */
     peakGetPerSecond: number;
     peakFilterPerSecond: number;
+    /** Peak calls in a sliding second as the host sent them (bench/hostCallTrace.ts): what the budget controls. */
+    sentPeakGetPerSecond: number;
+    sentPeakFilterPerSecond: number;
     /** Throttled log reads / log reads. */
     throttledShare: number;
     linesExpected: number;
@@ -53,8 +62,9 @@ export interface StreamedLogsResult {
     firstLine: Summary;
     stopToDone: Summary;
     /** Where STOPPED-to-done goes, from the host's output: stoppedAt to "is STOPPED." shown
-     * (the watcher), to "exited with code" shown (end of streaming, drain, result), to the Create answer. */
-    phases: { detect: Summary; drain: Summary; answer: Summary };
+     * (the watcher), to "exited with code" shown (end of streaming, drain, result), to the Create answer;
+     * and `afterQuiet`: from `stoppedAt` + the drain's quiet time (1 s, before which no drain can end) to "exited with code" shown. */
+    phases: { detect: Summary; drain: Summary; answer: Summary; afterQuiet: Summary };
 }
 
 interface Shown {
@@ -76,6 +86,9 @@ export async function runStreamedLogs(
     const providerBytes = Buffer.byteLength(String(resources[0]?.inputs.__provider ?? ""));
     await emulator.resetFaults();
     if (quotas) await emulator.setFaults({ logQuotas: true });
+    const trace = path.join(os.tmpdir(), `bench-call-trace-${process.pid}-${n}-${reading}.txt`);
+    fs.rmSync(trace, { force: true });
+    const preload = `-r ts-node/register/transpile-only -r ${path.join(__dirname, "..", "hostCallTrace.ts")}`;
     const host = await startProviderHost({
         cwd: installed?.dir ?? REPO_ROOT,
         env: {
@@ -88,7 +101,8 @@ export async function runStreamedLogs(
             AWS_EC2_METADATA_DISABLED: "true",
             ECS_TASK_RUN_LOG_READER: reading === "per-stream" ? "per-stream" : undefined,
             // For profiling the host: `-r ts-node/register/transpile-only -r <repo>/bench/hostProfile.ts` (see that file).
-            ...(process.env.BENCH_HOST_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_HOST_NODE_OPTIONS } : {}),
+            NODE_OPTIONS: `${preload} ${process.env.BENCH_HOST_NODE_OPTIONS ?? ""}`.trim(),
+            BENCH_CALL_TRACE: trace,
         },
     });
     const shown: Shown[] = [];
@@ -130,6 +144,15 @@ export async function runStreamedLogs(
         await new Promise((r) => setTimeout(r, 300));
         collect();
         const journal: JournalEntry[] = await emulator.journal();
+        const sent = fs.existsSync(trace)
+            ? fs
+                  .readFileSync(trace, "utf8")
+                  .split("\n")
+                  .filter((l) => l)
+                  .map((l) => l.split(" "))
+            : [];
+        fs.rmSync(trace, { force: true });
+        const sentTimes = (op: string): number[] => sent.filter(([, o]) => o === op).map(([t]) => Number(t));
         await emulator.resetFaults();
 
         const logOps = ["GetLogEvents", "FilterLogEvents"];
@@ -151,7 +174,7 @@ export async function runStreamedLogs(
         const lostSample: string[] = [];
         const firstLine: number[] = [];
         const stopToDone: number[] = [];
-        const phases = { detect: [] as number[], drain: [] as number[], answer: [] as number[] };
+        const phases = { detect: [] as number[], drain: [] as number[], answer: [] as number[], afterQuiet: [] as number[] };
         const messageAt = (name: string, pattern: RegExp): number | undefined =>
             shown.find((s) => s.text.startsWith(`[${name}] `) && pattern.test(s.text))?.at;
         const logs = new CloudWatchLogsClient({
@@ -188,6 +211,7 @@ export async function runStreamedLogs(
                         phases.detect.push(seenAt - stoppedAt);
                         phases.drain.push(exitedAt - seenAt);
                         phases.answer.push(o.doneAt - exitedAt);
+                        phases.afterQuiet.push(exitedAt - stoppedAt - DRAIN_QUIET_MS);
                     }
                 }
                 const first = byRun[o.name]?.[0];
@@ -222,6 +246,8 @@ export async function runStreamedLogs(
             throttled,
             peakGetPerSecond: peakInWindow(timesOf("GetLogEvents")),
             peakFilterPerSecond: peakInWindow(timesOf("FilterLogEvents")),
+            sentPeakGetPerSecond: peakInWindow(sentTimes("GetLogEvents")),
+            sentPeakFilterPerSecond: peakInWindow(sentTimes("FilterLogEvents")),
             throttledShare: logCalls.length ? logCalls.filter((e) => e.errorCode === "ThrottlingException").length / logCalls.length : 0,
             linesExpected: outcomes.length * STREAMED_LINES,
             linesLost: lost,
@@ -231,7 +257,12 @@ export async function runStreamedLogs(
             lostSample,
             firstLine: summarize(firstLine),
             stopToDone: summarize(stopToDone),
-            phases: { detect: summarize(phases.detect), drain: summarize(phases.drain), answer: summarize(phases.answer) },
+            phases: {
+                detect: summarize(phases.detect),
+                drain: summarize(phases.drain),
+                answer: summarize(phases.answer),
+                afterQuiet: summarize(phases.afterQuiet),
+            },
         };
     } finally {
         clearInterval(timer);

@@ -148,6 +148,10 @@ export class LogHub {
     private getLaneRunning: boolean;
     private filterLaneRunning: boolean;
     private serial: number;
+    /** When the last FilterLogEvents batch started (live batches keep {@link LogHub.liveBatchGapMs} after it). */
+    private lastBatchAt: number;
+    /** Ends the filter lane's wait before a live batch (a draining stream asked). */
+    private filterPause: AbortController | undefined;
 
     // Fields set here, not by initializers (closure serialization; see waiting.ts).
     constructor(deps: LogHubDeps) {
@@ -161,6 +165,8 @@ export class LogHub {
         this.getLaneRunning = false;
         this.filterLaneRunning = false;
         this.serial = 0;
+        this.lastBatchAt = Number.NEGATIVE_INFINITY;
+        this.filterPause = undefined;
     }
 
     /** Changes the budgets (provider configuration). */
@@ -238,6 +244,8 @@ export class LogHub {
             if (s.waiting.length === 0) s.requestedAt = now;
             s.lastRequestAt = now;
             s.waiting.push({ resolve });
+            // A run waits for a draining stream: a live batch waiting for its turn goes now, with it.
+            if (s.draining) this.filterPause?.abort();
             this.kick(s.mode);
         });
     }
@@ -306,20 +314,38 @@ export class LogHub {
 
     private async filterLane(): Promise<void> {
         try {
-            while (this.pending("filter").length > 0) {
+            for (;;) {
+                const first = this.pending("filter")[0];
+                if (!first) break;
+                // Live batches keep a gap between them, so that half the budget is left for the
+                // reads a stopped task's run waits for (they do not wait for the gap).
+                const wait = first.draining ? 0 : this.lastBatchAt + this.liveBatchGapMs() - this.deps.clock.now();
+                if (wait > 0) {
+                    const pause = new AbortController();
+                    this.filterPause = pause;
+                    await this.deps.clock.sleep(wait, pause.signal);
+                    this.filterPause = undefined;
+                    continue;
+                }
                 await this.filterBudget.acquire();
                 const all = this.pending("filter");
                 if (all.length === 0) continue;
-                const first = all[0];
-                const batch = all.filter((s) => s.region === first.region && s.group === first.group).slice(0, this.deps.batchSize ?? 100);
+                const head = all[0];
+                const batch = all.filter((s) => s.region === head.region && s.group === head.group).slice(0, this.deps.batchSize ?? 100);
                 const waiting = batch.map((s) => s.waiting.splice(0));
                 for (const s of batch) s.inFlight = true;
+                this.lastBatchAt = this.deps.clock.now();
                 void this.readBatch(batch).then((results) => batch.forEach((s, i) => this.finish(s, waiting[i], results[i])));
             }
         } finally {
             this.filterLaneRunning = false;
         }
         if (this.pending("filter").length > 0) this.kick("filter");
+    }
+
+    /** The least time (ms) between two FilterLogEvents batches of live reads: two intervals of the budget. */
+    private liveBatchGapMs(): number {
+        return 2 * this.filterBudget.intervalMs();
     }
 
     private finish(s: StreamState, waiting: Waiting[], r: HubReadResult): void {

@@ -227,6 +227,36 @@ describe("LogHub (one budgeted log reader per process)", () => {
         assert.deepEqual(relayed[s], ["late line"]);
     });
 
+    it("keeps two budget intervals between live batches, and a draining stream's read does not wait for that gap", async () => {
+        const { clock, logs, open, relayed } = setup({ maxGetStreams: 0 });
+        const [a, b] = names(2);
+        logs.put(G, a, "a1");
+        logs.put(G, b, "b1");
+        const [ra, rb] = [a, b].map(open);
+        const t0 = clock.now();
+        await clock.run(Promise.all([ra.poll(), rb.poll()]));
+        // Live reads only: the next batch comes two intervals (2 x 312.5 ms) after the last.
+        logs.put(G, a, "a2");
+        await clock.run(ra.poll());
+        assert.deepEqual(
+            logs.calls.map((c) => c.at - t0),
+            [0, 625],
+        );
+        // A live read is waiting for the gap when a stopped task's stream asks: both go at the
+        // budget's next slot (one interval), in one batch.
+        logs.put(G, a, "a3");
+        logs.put(G, b, "b2");
+        const live = ra.poll();
+        await clock.advance(10);
+        const drained = rb.drain({ since: clock.now() - 5000 });
+        await clock.run(Promise.all([live, drained]));
+        const last = logs.calls[2];
+        assert.equal(last.at - t0, 625 + 312.5);
+        assert.deepEqual([...last.streams].sort(), [a, b]);
+        assert.deepEqual(relayed[a], ["a1", "a2", "a3"]);
+        assert.deepEqual(relayed[b], ["b1", "b2"]);
+    });
+
     it("stops reading a stream it may not read, with one warning", async () => {
         const { clock, logs, open, warnings } = setup({ maxGetStreams: 1 });
         const [s] = names(1);
