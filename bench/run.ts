@@ -38,7 +38,9 @@ interface Args {
     inProcess: boolean;
     out: string | undefined;
     /** Run one scenario only (`streamed`): figures printed, nothing written. */
-    only: "streamed" | undefined;
+    only: "streamed" | "fanout" | undefined;
+    /** N of `--only fanout`. */
+    fanOutN: number[] | undefined;
     streamedN: number[] | undefined;
     readings: ("shared" | "per-stream")[];
     /** Streamed runs with the provider serialized by value (this repository's source) instead of the installed package's. */
@@ -51,6 +53,7 @@ function parseArgs(argv: string[]): Args {
         inProcess: false,
         out: undefined,
         only: undefined,
+        fanOutN: undefined,
         streamedN: undefined,
         readings: ["shared", "per-stream"],
         byValue: false,
@@ -62,14 +65,15 @@ function parseArgs(argv: string[]): Args {
         else if (a === "--in-process") args.inProcess = true;
         else if (a === "--no-write") write = false;
         else if (a === "--out") args.out = argv[++i];
-        else if (a === "--only" && argv[i + 1] === "streamed") args.only = argv[++i] as "streamed";
+        else if (a === "--only" && (argv[i + 1] === "streamed" || argv[i + 1] === "fanout")) args.only = argv[++i] as "streamed" | "fanout";
+        else if (a === "--fanout-n") args.fanOutN = argv[++i].split(",").map(Number);
         else if (a === "--provider-by-value") args.byValue = true;
         else if (a === "--streamed-n") args.streamedN = argv[++i].split(",").map(Number);
         else if (a === "--reading" && (argv[i + 1] === "shared" || argv[i + 1] === "per-stream"))
             args.readings = [argv[++i] as "shared" | "per-stream"];
         else
             throw new Error(
-                `unknown option ${a}\nUsage: npm run bench [-- --quick] [--in-process] [--out FILE | --no-write] [--only streamed [--streamed-n N,M] [--reading shared|per-stream]] [--provider-by-value]`,
+                `unknown option ${a}\nUsage: npm run bench [-- --quick] [--in-process] [--out FILE | --no-write] [--only streamed [--streamed-n N,M] [--reading shared|per-stream]] [--provider-by-value] [--only fanout [--fanout-n N,M]]`,
             );
     }
     if (args.only) write = false;
@@ -173,6 +177,17 @@ async function main(): Promise<void> {
     try {
         if (args.only === "streamed") {
             await runStreamed(emulator, args.streamedN ?? [1, 100], args.readings, args.byValue);
+            return;
+        }
+        if (args.only === "fanout") {
+            await runFanOut(emulator, { n: 1, mode: "batched", pollIntervalSeconds: POLL_INTERVAL_SECONDS, label: "warmup" });
+            for (const n of args.fanOutN ?? [100]) {
+                const load = os.loadavg()[0];
+                const r = await runFanOut(emulator, fanOutOptions(n, "batched"));
+                progress(
+                    `N=${n} batched: ${brief(r)}; p50 ${Math.round(r.stopToDone.p50)} ms; load ${load.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`,
+                );
+            }
             return;
         }
         // Warm-up (not reported): loads the SDK and the provider's modules, creates the clients.

@@ -43,6 +43,7 @@ import { describeAwsError, errorCode, isFatal, isThrottling } from "../aws/error
 import type { Clock } from "../aws/retry";
 import { RequestBudget } from "./logBudget";
 import type { DrainOptions } from "./logStream";
+import { RelayedLines } from "./relayedLines";
 
 /** One GetLogEvents page as the hub reads it. */
 export interface HubLogPage {
@@ -524,25 +525,20 @@ export interface HubLogReaderOptions {
 
 /** One stream read through the process's {@link LogHub} (the lifecycle's `LogReader`). */
 export class HubLogReader {
-    /** Lines relayed so far. */
-    linesRelayed: number;
     /** Reads that failed. */
     readErrors: number;
 
     private readonly hub: LogHub;
     private readonly opts: HubLogReaderOptions;
     private readonly key: string;
-    private ring: string[];
-    private start: number;
+    private readonly lines: RelayedLines;
 
     constructor(hub: LogHub, opts: HubLogReaderOptions) {
         this.hub = hub;
         this.opts = opts;
-        this.linesRelayed = 0;
         this.readErrors = 0;
-        this.ring = [];
-        this.start = 0;
-        this.key = hub.open(opts.region, opts.group, opts.stream, (m) => this.push(m), opts.onWarning);
+        this.lines = new RelayedLines(opts.tailLines, opts.onLine);
+        this.key = hub.open(opts.region, opts.group, opts.stream, (m) => this.lines.push(m), opts.onWarning);
     }
 
     /** How the hub reads this stream (`get` or `filter`; undefined once closed). */
@@ -610,31 +606,12 @@ export class HubLogReader {
 
     /** The last `tailLines` lines, oldest first. */
     tail(): string[] {
-        const cap = this.capacity();
-        if (this.ring.length < cap) return [...this.ring];
-        return [...this.ring.slice(this.start), ...this.ring.slice(0, this.start)];
+        return this.lines.tail();
     }
 
-    private capacity(): number {
-        return Math.max(0, this.opts.tailLines ?? 50);
-    }
-
-    private push(message: string): void {
-        const line = message.endsWith("\n") ? message.replace(/\r?\n$/, "") : message;
-        this.linesRelayed++;
-        try {
-            this.opts.onLine?.(line);
-        } catch {
-            // A faulty observer must not stop the reading.
-        }
-        const cap = this.capacity();
-        if (cap === 0) return;
-        if (this.ring.length < cap) {
-            this.ring.push(line);
-        } else {
-            this.ring[this.start] = line;
-            this.start = (this.start + 1) % cap;
-        }
+    /** Lines relayed so far. */
+    get linesRelayed(): number {
+        return this.lines.count;
     }
 }
 

@@ -8,6 +8,7 @@
  */
 import { describeAwsError, errorCode, isFatal } from "../aws/errors";
 import type { Clock } from "../aws/retry";
+import { RelayedLines } from "./relayedLines";
 
 /** One GetLogEvents page, as `aws/logs.ts` `getLogEvents` answers it. */
 export interface LogPage {
@@ -48,8 +49,6 @@ export interface DrainOptions {
 
 /** Reads a stream forward in polls; see the module comment. */
 export class LogStreamer {
-    /** Lines relayed so far. */
-    linesRelayed: number;
     /** GetLogEvents calls made. */
     calls: number;
     /** Reads that failed (other than "stream not created yet"). */
@@ -59,22 +58,18 @@ export class LogStreamer {
 
     private readonly deps: LogStreamerDeps;
     private token: string | undefined;
-    /** Ring buffer of the last lines: `ring[(start + i) % capacity]`. */
-    private ring: string[];
-    private start: number;
+    private readonly lines: RelayedLines;
     private disabled: boolean;
     private streamExists: boolean;
 
     // Fields set here, not by initializers (closure serialization; see waiting.ts, SERIALIZATION).
     constructor(deps: LogStreamerDeps) {
         this.deps = deps;
-        this.linesRelayed = 0;
         this.calls = 0;
         this.readErrors = 0;
         this.lastError = undefined;
         this.token = undefined;
-        this.ring = [];
-        this.start = 0;
+        this.lines = new RelayedLines(deps.tailLines, deps.onLine);
         this.disabled = false;
         this.streamExists = false;
     }
@@ -126,7 +121,7 @@ export class LogStreamer {
             }
             this.streamExists = true;
             for (const e of answer.events) {
-                this.push(e.message ?? "");
+                this.lines.push(e.message ?? "");
                 lines++;
             }
             const next = answer.nextForwardToken;
@@ -173,31 +168,11 @@ export class LogStreamer {
 
     /** The last `tailLines` lines, oldest first. */
     tail(): string[] {
-        const cap = this.capacity();
-        if (this.ring.length < cap) return [...this.ring];
-        return [...this.ring.slice(this.start), ...this.ring.slice(0, this.start)];
+        return this.lines.tail();
     }
 
-    private capacity(): number {
-        return Math.max(0, this.deps.tailLines ?? 50);
-    }
-
-    private push(message: string): void {
-        // Most lines have no trailing newline: no new string for them (a log flood makes millions).
-        const line = message.endsWith("\n") ? message.replace(/\r?\n$/, "") : message;
-        this.linesRelayed++;
-        try {
-            this.deps.onLine?.(line);
-        } catch {
-            // A faulty observer must not stop the reading.
-        }
-        const cap = this.capacity();
-        if (cap === 0) return;
-        if (this.ring.length < cap) {
-            this.ring.push(line);
-        } else {
-            this.ring[this.start] = line;
-            this.start = (this.start + 1) % cap;
-        }
+    /** Lines relayed so far. */
+    get linesRelayed(): number {
+        return this.lines.count;
     }
 }

@@ -108,7 +108,7 @@ describe("run/logStream", () => {
         assert.equal(tail.length, 50);
         assert.equal(tail[0], "line 9950");
         assert.equal(tail[49], "line 9999");
-        assert.ok((reader as unknown as { ring: string[] }).ring.length <= 50);
+        assert.ok((reader as unknown as { lines: { ring: string[] } }).lines.ring.length <= 50, "the ring buffer holds the tail only");
     });
 
     it("honours tailLines, including 0", async () => {
