@@ -10,7 +10,7 @@
  * The mix: a stream is read in one of two ways, chosen when it is opened.
  * - **GetLogEvents, by forward token** (exact, one stream per call, up to 10,000 events a page)
  *   for the first `maxGetStreams` open streams (default: half the GetLogEvents rate, so 10): a
- *   single run, or a few, is read exactly as before, and a log flood pages at up to 20 pages (200,000
+ *   single run, or a few, is read exactly as before, and a log flood pages at up to 16 pages (160,000
  *   lines) a second.
  * - **FilterLogEvents, batched** for the others: one call reads up to 100 streams of one log
  *   group, so 100 streamed runs cost about one call per round instead of 100. Its events come in
@@ -23,12 +23,30 @@
  * A live read (`poll`) takes one page when the page is not full (the rest, if any, comes at the
  * next poll: one call a poll, not two); a read after the stop goes on until the API says the end.
  * Both ways relay the lines of a stream in the order the API gives them, each once; the last
- * lines (`logTail`) are the last lines relayed. After the task stopped, the drain reads the same
- * way (batched when the stream is batched): 100 tasks stopping together must not wait for 100
- * GetLogEvents calls at 20 a second. The drain makes one read at `stoppedAt + quietMs` and ends
- * when it reached the end and nothing was ingested for `quietMs` since the stop, judged by the
- * events' ingestion times (lines written before the stop but read only now do not delay
- * completion; this, and the batched drain, is what made 100 concurrent runs complete late).
+ * lines (`logTail`) are the last lines relayed.
+ *
+ * After the task stopped (the drain) a stream is read the way it was read before: a batched
+ * stream is not switched to an exact per-stream GetLogEvents read. The reasons:
+ * - Latency: 100 tasks stopping together would wait for 100 GetLogEvents calls, 5 s at 20 a
+ *   second (16 with the budget's margin), where one FilterLogEvents call reads every stopped
+ *   stream of the group.
+ * - Exactness needs nothing more: FilterLogEvents gives every event's `eventId`, so a drain read
+ *   relays each event once however often the window was read before; it looks back the whole
+ *   window and pages until the API gives no `nextToken` (an empty page with a token is no end),
+ *   so lines ingested after STOPPED and late events are found; `logTail` is the last lines
+ *   relayed. A GetLogEvents read of a batched stream could not join the two: its events carry no
+ *   `eventId` (dedupe would need every message of the window kept) and its forward token does
+ *   not see late events behind it, the one thing the FilterLogEvents look-back does.
+ * The drain makes one read at `stoppedAt + quietMs` (no drain can end before: lines may still
+ * arrive) and ends when that read reached the end and nothing was ingested for `quietMs` since
+ * the stop, judged by the events' ingestion times (lines written before the stop but read only
+ * now do not delay completion). Its read goes first (see Fairness) and does not wait for the gap
+ * between live batches: live FilterLogEvents batches start at least two budget intervals apart
+ * (625 ms at 4 a second; each reads every waiting stream of the group, so a live line waits at
+ * most about that more), which leaves about half the budget free for drain reads, so a stopped
+ * run's read waits at most one interval (312 ms) for a slot instead of queueing behind live
+ * batches. That interval, after the quiet second, is this design's floor for a batched run's
+ * completion (bench: docs/BENCHMARKS.md, section 5).
  *
  * Fairness: a stream asks for a read (`poll`, `drain`); when the budget is short, streams whose
  * task stopped are served first (a run waits for them), then streams whose last read brought
