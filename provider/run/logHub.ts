@@ -263,9 +263,7 @@ export class LogHub {
             if (s.waiting.length === 0) s.requestedAt = now;
             s.lastRequestAt = now;
             s.waiting.push({ resolve });
-            // A run waits for a draining stream: a live batch waiting for its turn goes now, with it.
-            if (s.draining) this.filterPause?.abort();
-            this.kick(s.mode);
+            this.wake(s);
         });
     }
 
@@ -290,6 +288,13 @@ export class LogHub {
             const s = this.streams[k];
             if (s.waiting.length === 0 && !s.inFlight && now - s.lastRequestAt >= IDLE_FORGET_MS) this.close(k);
         }
+    }
+
+    /** A stream asks for a read: start its lane; a run waits for a draining stream, so a live
+     * batch waiting for its turn goes now, with it. */
+    private wake(s: StreamState): void {
+        if (s.draining) this.filterPause?.abort();
+        this.kick(s.mode);
     }
 
     private kick(mode: "get" | "filter"): void {
@@ -371,7 +376,7 @@ export class LogHub {
         s.inFlight = false;
         if (!r.failed) s.hadLines = r.lines > 0;
         for (const w of waiting) w.resolve(r);
-        if (s.waiting.length > 0) this.kick(s.mode);
+        if (s.waiting.length > 0) this.wake(s);
     }
 
     /** GetLogEvents forward from the stream's token, page after page (each page in a slot of the budget). */

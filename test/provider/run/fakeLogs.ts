@@ -34,6 +34,8 @@ export class FakeLogs {
     throttleNext = 0;
     /** Errors the next calls throw, in order. */
     failNext: unknown[] = [];
+    /** How long (fake ms) each call takes to answer. */
+    latencyMs = 0;
     private seq = 0;
 
     constructor(private readonly clock: FakeClock) {}
@@ -53,6 +55,7 @@ export class FakeLogs {
 
     getLogEvents = async (_region: string, args: GetLogEventsArgs): Promise<HubLogPage> => {
         this.calls.push({ api: "GetLogEvents", at: this.clock.now(), streams: [args.stream] });
+        if (this.latencyMs > 0) await this.clock.sleep(this.latencyMs);
         this.maybeThrottle();
         const events = this.streams[`${args.group}/${args.stream}`];
         if (!events) throw Object.assign(new Error("The specified log stream does not exist."), { name: "ResourceNotFoundException" });
@@ -69,6 +72,7 @@ export class FakeLogs {
         args: FilterLogEventsArgs,
     ): Promise<FilteredLogEventsPage & { events: { ingestionTime?: number }[] }> => {
         this.calls.push({ api: "FilterLogEvents", at: this.clock.now(), streams: [...args.streams], startTime: args.startTime });
+        if (this.latencyMs > 0) await this.clock.sleep(this.latencyMs);
         this.maybeThrottle();
         if (this.emptyFilterPages > 0) {
             this.emptyFilterPages--;

@@ -257,6 +257,31 @@ describe("LogHub (one budgeted log reader per process)", () => {
         assert.deepEqual(relayed[b], ["b1", "b2"]);
     });
 
+    it("a draining stream whose live read was in flight is read at the next slot, not after the live gap", async () => {
+        const { clock, logs, open, relayed } = setup({ maxGetStreams: 0 });
+        logs.latencyMs = 100;
+        const [a, b, c] = names(3);
+        for (const s of [a, b, c]) logs.put(G, s, `${s} 1`);
+        const [ra, rb, rc] = [a, b, c].map(open);
+        const t0 = clock.now();
+        await clock.run(Promise.all([ra.poll(), rb.poll(), rc.poll()])); // batch at 0, answered at 100
+        const liveAB = Promise.all([ra.poll(), rb.poll()]); // the next live batch: at 625 (the gap), answered at 725
+        await clock.advance(650 - (clock.now() - t0));
+        assert.deepEqual(
+            logs.calls.map((call) => call.at - t0),
+            [0, 625],
+        );
+        logs.put(G, b, `${b} 2`);
+        const liveC = rc.poll(); // live: waits for the gap after 625, until 1250
+        await clock.advance(10);
+        const drained = rb.drain({ since: clock.now() - 5000 }); // b's read is in flight until 725
+        await clock.run(Promise.all([liveAB, liveC, drained]));
+        const third = logs.calls[2];
+        assert.equal(third.at - t0, 625 + 312.5, "the budget's next slot after 625");
+        assert.deepEqual([...third.streams].sort(), [b, c]);
+        assert.deepEqual(relayed[b], [`${b} 1`, `${b} 2`]);
+    });
+
     it("stops reading a stream it may not read, with one warning", async () => {
         const { clock, logs, open, warnings } = setup({ maxGetStreams: 1 });
         const [s] = names(1);
