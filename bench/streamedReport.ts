@@ -47,6 +47,7 @@ export function streamedTable(results: StreamedLogsResult[]): string {
             (r) => `${ms(r.phases.afterQuiet.p50)} / ${ms(r.phases.afterQuiet.p95)}`,
         ),
         row("wall (first Create to last answer)", (r) => ms(r.wallMs)),
+        row("load average (1 min) before / after", (r) => `${r.load[0].toFixed(2)} / ${r.load[1].toFixed(2)}`),
     ].join("\n");
 }
 

@@ -35,6 +35,8 @@ export interface StreamedLogsResult {
     providerForm: "installed" | "by-value";
     /** Bytes of `__provider` in each resource's inputs. */
     providerBytes: number;
+    /** The machine's 1-minute load average before and after the run. */
+    load: [number, number];
     quotas: boolean;
     completed: number;
     failed: number;
@@ -84,6 +86,7 @@ export async function runStreamedLogs(
         BENCH_STREAMED_N: String(n),
     });
     const providerBytes = Buffer.byteLength(String(resources[0]?.inputs.__provider ?? ""));
+    const loadBefore = os.loadavg()[0];
     await emulator.resetFaults();
     if (quotas) await emulator.setFaults({ logQuotas: true });
     const trace = path.join(os.tmpdir(), `bench-call-trace-${process.pid}-${n}-${reading}.txt`);
@@ -237,6 +240,7 @@ export async function runStreamedLogs(
             reading,
             providerForm: installed ? "installed" : "by-value",
             providerBytes,
+            load: [loadBefore, os.loadavg()[0]],
             quotas,
             completed: outcomes.length - failed.length,
             failed: failed.length,
