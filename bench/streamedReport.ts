@@ -130,7 +130,7 @@ export function streamedNotes(results: StreamedLogsResult[], pollIntervalMs: num
         ...out,
         `- **STOPPED to the Create answer at N=${big} streamed (p95 ${ms(r.stopToDone.p95)}, target ${ms(pollIntervalMs + 250)}): not met, and not by this design.** ` +
             "A streamed run cannot complete before `stoppedAt` + 1 s, the drain's quiet time for lines that arrive after STOPPED (the watcher sees STOPPED " +
-            `${ms(r.phases.detect.p95)} after \`stoppedAt\` at p95, within that second), and then needs one read that starts after it: for the batched streams ` +
+            `${ms(r.phases.detect.p95)} after \`stoppedAt\` at p95, about one poll interval), and then needs one read that starts after it: for the batched streams ` +
             "a FilterLogEvents call, whose slots at 4 per second come 312 ms apart, so a run waits up to one interval for the next slot (draining streams go first " +
             "and skip the gap live batches keep; one call reads every draining stream of the group), plus the call. Measured from `stoppedAt` + 1 s to the run's " +
             `"exited with code" line: p50 ${ms(r.phases.afterQuiet.p50)}, p95 ${ms(r.phases.afterQuiet.p95)}; then ${ms(r.phases.answer.p95)} at p95 to the Create answer ` +
