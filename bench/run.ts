@@ -38,7 +38,7 @@ interface Args {
     inProcess: boolean;
     out: string | undefined;
     /** Run one scenario only (`streamed`): figures printed, nothing written. */
-    only: "streamed" | "fanout" | undefined;
+    only: "streamed" | "fanout" | "throttled" | undefined;
     /** N of `--only fanout`. */
     fanOutN: number[] | undefined;
     streamedN: number[] | undefined;
@@ -65,7 +65,8 @@ function parseArgs(argv: string[]): Args {
         else if (a === "--in-process") args.inProcess = true;
         else if (a === "--no-write") write = false;
         else if (a === "--out") args.out = argv[++i];
-        else if (a === "--only" && (argv[i + 1] === "streamed" || argv[i + 1] === "fanout")) args.only = argv[++i] as "streamed" | "fanout";
+        else if (a === "--only" && ["streamed", "fanout", "throttled"].includes(argv[i + 1] ?? ""))
+            args.only = argv[++i] as "streamed" | "fanout" | "throttled";
         else if (a === "--fanout-n") args.fanOutN = argv[++i].split(",").map(Number);
         else if (a === "--provider-by-value") args.byValue = true;
         else if (a === "--streamed-n") args.streamedN = argv[++i].split(",").map(Number);
@@ -177,6 +178,20 @@ async function main(): Promise<void> {
     try {
         if (args.only === "streamed") {
             await runStreamed(emulator, args.streamedN ?? [1, 100], args.readings, args.byValue);
+            return;
+        }
+        if (args.only === "throttled") {
+            await runFanOut(emulator, { n: 1, mode: "batched", pollIntervalSeconds: POLL_INTERVAL_SECONDS, label: "warmup" });
+            for (const n of args.fanOutN ?? [200]) {
+                const r = await runFanOut(emulator, {
+                    n,
+                    mode: "batched",
+                    pollIntervalSeconds: POLL_INTERVAL_SECONDS,
+                    throttled: true,
+                    label: `n${n}-throttled`,
+                });
+                progress(`N=${n} throttled: ${brief(r)}; ops ${JSON.stringify(r.ops)}; throttled ${JSON.stringify(r.throttledByOp)}`);
+            }
             return;
         }
         if (args.only === "fanout") {

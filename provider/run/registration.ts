@@ -21,7 +21,7 @@
  * RegisterTaskDefinition is rate limited, and concurrent registrations of one family fail with
  * "Too many concurrent attempts to create a new revision of the specified family": concurrent
  * creates of this process that need an equal new revision share one RegisterTaskDefinition (each
- * then adds its own use). The in-flight table lives on `globalThis` as a plain object (closure
+ * then adds its own use), and so do later ones while the revision has room. The in-flight table lives on `globalThis` as a plain object (closure
  * serialization must not capture a module-level `Map`).
  */
 import { describeAwsError, isConcurrentRevisionError, isTagLimitError, isThrottling, isTransient } from "../aws/errors";
@@ -97,6 +97,8 @@ export interface AcquireOptions {
 
 interface RegistrationMemory {
     inFlight: Record<string, Promise<{ arn: string }>>;
+    /** The revision this process last registered for each definition: later creates join it while it has room. */
+    recent: Record<string, string>;
     /** Sweeps by scope and prefix: when each began, and its work. */
     sweeps: Record<string, { at: number; work: Promise<SweepOutcome> }>;
 }
@@ -107,7 +109,7 @@ function memory(): RegistrationMemory {
     const g = globalThis as unknown as Record<string, RegistrationMemory | undefined>;
     let m = g[MEMORY_KEY];
     if (!m) {
-        m = { inFlight: {}, sweeps: {} };
+        m = { inFlight: {}, recent: {}, sweeps: {} };
         g[MEMORY_KEY] = m;
     }
     return m;
@@ -203,7 +205,7 @@ async function registerShared(
     const use = planUse({}, identity).key;
     const key = `${opts.scope ?? ""}\u0000${canonicalJson(prepared)}`;
     const mem = memory();
-    const full = new Set<Promise<{ arn: string }>>();
+    const full = new Set<Promise<{ arn: string }> | string>();
     for (;;) {
         const pending = mem.inFlight[key] as Promise<{ arn: string }> | undefined;
         if (pending !== undefined && !full.has(pending)) {
@@ -213,10 +215,22 @@ async function registerShared(
             full.add(pending);
             continue;
         }
+        // A create whose look at the family came before this process's registration ended joins
+        // that revision (while it has room and is ACTIVE) instead of registering an equal one.
+        const recent = mem.recent[key] as string | undefined;
+        if (pending === undefined && recent !== undefined && !full.has(recent)) {
+            full.add(recent);
+            // A revision that cannot be tagged any more (gone, or anything else) is passed by.
+            const added = await addUse(deps, retry, recent, use).catch(() => false);
+            if (added && (await stillActive(deps, retry, recent))) return { arn: recent, use, source: "shared" };
+            continue;
+        }
         const work = registerOwn(deps, retry, prepared, use);
         mem.inFlight[key] = work;
         try {
-            return await work;
+            const registered = await work;
+            mem.recent[key] = registered.arn;
+            return registered;
         } finally {
             if (mem.inFlight[key] === work) delete mem.inFlight[key];
         }

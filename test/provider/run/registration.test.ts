@@ -148,6 +148,10 @@ describe("run/registration: acquire, record and release task definitions under o
             td: { ...prepared(), taskDefinitionArn: "arn:aws:ecs:us-east-1:1:task-definition/web:9", status: "ACTIVE" },
             tags: {},
         });
+        // In this process, the revision it registered (equal, with room) is joined instead.
+        const joined = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(5), OPTS));
+        assert.deepEqual([joined.arn, joined.source], [first.arn, "shared"]);
+        resetRegistrationMemory(); // another process
         const third = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(3), OPTS));
         assert.equal(third.source, "registered");
         assert.deepEqual(ecs.revisions[1].tags, {});
@@ -192,6 +196,7 @@ describe("run/registration: acquire, record and release task definitions under o
         assert.equal(ecs.revisions[0].td.status, "INACTIVE", `${killed.arn} deregistered`);
         assert.deepEqual(ecs.revisions[0].tags, { [MANAGED_TAG]: "true" });
         // Another resource's pending use is not this resource's to remove.
+        resetRegistrationMemory(); // another account
         const ecs2 = fakeEcs(clock);
         await clock.run(acquireTaskDefinition(ecs2.deps, prepared("alpine:2"), who(2), OPTS));
         await clock.run(acquireTaskDefinition(ecs2.deps, prepared("alpine:3"), who(1), OPTS));
@@ -453,5 +458,24 @@ describe("run/registration: acquire, record and release task definitions under o
             assert.deepEqual(swept.deregistered, [b.arn]);
             assert.match(lines.join("\n"), new RegExp(`Could not sweep ${a.arn.replace(/[/:.]/g, "\\$&")}`));
         });
+    });
+
+    it("concurrent creates that looked at the family before this process's registration ended join it, not register again", async () => {
+        const clock = new FakeClock(0);
+        const ecs = fakeEcs(clock);
+        const slowDescribe = ecs.deps.describeTaskDefinition;
+        let calls = 0;
+        // The first look of each create answers at once (no revision yet); the 9 later looks
+        // answer after the first create's registration (50 ms) has ended.
+        ecs.deps.describeTaskDefinition = async (id) => {
+            const late = calls++ > 0 && !id.startsWith("arn:");
+            if (late) await clock.sleep(200);
+            return slowDescribe(id);
+        };
+        const all = await clock.run(
+            Promise.all(Array.from({ length: 10 }, (_, i) => acquireTaskDefinition(ecs.deps, prepared(), who(i), OPTS))),
+        );
+        assert.equal(ecs.calls.register, 1);
+        assert.equal(new Set(all.map((a) => a.arn)).size, 1);
     });
 });
