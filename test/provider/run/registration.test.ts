@@ -478,4 +478,51 @@ describe("run/registration: acquire, record and release task definitions under o
         assert.equal(ecs.calls.register, 1);
         assert.equal(new Set(all.map((a) => a.arn)).size, 1);
     });
+
+    it("uses recorded while a TagResource of the revision is in flight go together in the next call (49 at most)", async () => {
+        const clock = new FakeClock(0);
+        const ecs = fakeEcs(clock);
+        const uses = await clock.run(
+            Promise.all(Array.from({ length: 100 }, (_, i) => acquireTaskDefinition(ecs.deps, prepared(), who(i), OPTS))),
+        );
+        const tagCalls: number[] = [];
+        const tag = ecs.deps.tagResource;
+        const deps: RegistrationDeps = {
+            ...ecs.deps,
+            tagResource: async (arn, tags) => {
+                tagCalls.push(Object.keys(tags).length);
+                await clock.sleep(20);
+                return tag(arn, tags);
+            },
+        };
+        await clock.run(Promise.all(uses.map((u) => recordUse(deps, u.arn, u.use, OPTS))));
+        for (const u of uses) assert.equal(ecs.revisions.find((r) => r.td.taskDefinitionArn === u.arn)!.tags[u.use], "recorded", u.use);
+        // Per revision (49 + 49 + 2 uses): the first record alone, then the others together.
+        assert.deepEqual(tagCalls, [1, 1, 1, 48, 48, 1]);
+    });
+
+    it("a failed record rejects the records of its call only", async () => {
+        const clock = new FakeClock(0);
+        const ecs = fakeEcs(clock);
+        const a = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(1), OPTS));
+        const b = await clock.run(acquireTaskDefinition(ecs.deps, prepared(), who(2), OPTS));
+        let first = true;
+        const deps: RegistrationDeps = {
+            ...ecs.deps,
+            tagResource: async (arn, tags) => {
+                await clock.sleep(20);
+                if (first) {
+                    first = false;
+                    throw new AccessDeniedException({ message: "not allowed to ecs:TagResource", ...meta });
+                }
+                return ecs.deps.tagResource(arn, tags);
+            },
+        };
+        const results = await clock.run(Promise.allSettled([recordUse(deps, a.arn, a.use, OPTS), recordUse(deps, b.arn, b.use, OPTS)]));
+        assert.deepEqual(
+            results.map((r) => r.status),
+            ["rejected", "fulfilled"],
+        );
+        assert.equal(ecs.revisions[0].tags[b.use], "recorded");
+    });
 });
