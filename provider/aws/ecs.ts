@@ -222,29 +222,21 @@ export async function listTasks(
     return arns;
 }
 
-/** ListTaskDefinitionFamilies: the families with an ACTIVE revision whose name starts with `prefix`, every page. */
+/** ListTaskDefinitionFamilies: the families with an ACTIVE revision whose name starts with `prefix`, every page (the SDK's paginator). */
 export async function listTaskDefinitionFamilies(ecs: ECSClient, prefix: string): Promise<string[]> {
-    const { ListTaskDefinitionFamiliesCommand } = sdk();
     const families: string[] = [];
-    let nextToken: string | undefined;
-    do {
-        const out = await ecs.send(new ListTaskDefinitionFamiliesCommand({ familyPrefix: prefix, status: "ACTIVE", nextToken }));
-        families.push(...(out.families ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
+    for await (const page of sdk().paginateListTaskDefinitionFamilies({ client: ecs }, { familyPrefix: prefix, status: "ACTIVE" })) {
+        families.push(...(page.families ?? []));
+    }
     return families;
 }
 
-/** ListTaskDefinitions: the ACTIVE revisions of `family` (ECS matches `familyPrefix` as the full family name), every page. */
+/** ListTaskDefinitions: the ACTIVE revisions of `family` (ECS matches `familyPrefix` as the full family name), every page (the SDK's paginator). */
 export async function listActiveRevisions(ecs: ECSClient, family: string): Promise<string[]> {
-    const { ListTaskDefinitionsCommand } = sdk();
     const arns: string[] = [];
-    let nextToken: string | undefined;
-    do {
-        const out = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family, status: "ACTIVE", nextToken }));
-        arns.push(...(out.taskDefinitionArns ?? []));
-        nextToken = out.nextToken;
-    } while (nextToken);
+    for await (const page of sdk().paginateListTaskDefinitions({ client: ecs }, { familyPrefix: family, status: "ACTIVE" })) {
+        arns.push(...(page.taskDefinitionArns ?? []));
+    }
     return arns;
 }
 

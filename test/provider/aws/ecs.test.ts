@@ -7,6 +7,8 @@ import {
     DescribeTasksCommand,
     ECSClient,
     InvalidParameterException,
+    ListTaskDefinitionFamiliesCommand,
+    ListTaskDefinitionsCommand,
     ListTasksCommand,
     RegisterTaskDefinitionCommand,
     RunTaskCommand,
@@ -19,6 +21,8 @@ import {
     describeTaskDefinitionWithTags,
     describeTasks,
     isoDate,
+    listActiveRevisions,
+    listTaskDefinitionFamilies,
     listTasks,
     registerTaskDefinition,
     runTask,
@@ -212,6 +216,30 @@ describe("aws/ecs", () => {
                 { cluster: "jobs", startedBy: "pulumi-web", desiredStatus: "STOPPED", nextToken: "p3" },
             ],
         );
+    });
+
+    it("the sweep's listings follow nextToken through every page: ACTIVE families by prefix, ACTIVE revisions of a family", async () => {
+        const { ecs, mock } = setup();
+        // The SDK's paginator reuses one input object for every page (with unset members): what each call asked is copied when it is made.
+        const asked: unknown[] = [];
+        const answers = (pages: object[]) => (input: object) => {
+            asked.push(JSON.parse(JSON.stringify(input)));
+            return pages.shift();
+        };
+        mock.on(ListTaskDefinitionFamiliesCommand).callsFake(
+            answers([{ families: ["shop-dev-a"], nextToken: "f2" }, { families: ["shop-prod-a"] }]),
+        );
+        mock.on(ListTaskDefinitionsCommand).callsFake(
+            answers([{ taskDefinitionArns: ["arn:1"], nextToken: "r2" }, { taskDefinitionArns: ["arn:2"] }]),
+        );
+        assert.deepEqual(await listTaskDefinitionFamilies(ecs, "shop-"), ["shop-dev-a", "shop-prod-a"]);
+        assert.deepEqual(await listActiveRevisions(ecs, "shop-dev-a"), ["arn:1", "arn:2"]);
+        assert.deepEqual(asked, [
+            { familyPrefix: "shop-", status: "ACTIVE" },
+            { familyPrefix: "shop-", status: "ACTIVE", nextToken: "f2" },
+            { familyPrefix: "shop-dev-a", status: "ACTIVE" },
+            { familyPrefix: "shop-dev-a", status: "ACTIVE", nextToken: "r2" },
+        ]);
     });
 
     it("isoDate converts dates for outputs", () => {
