@@ -9,16 +9,15 @@ import { sweepPrefixes } from "../plan/ownership";
 import type { RunPorts } from "./runPorts";
 
 /**
- * Sweeps the project's families and the run's for expired uses (see `plan/ownership.ts`); a failed
- * sweep is logged, never the run's failure.
+ * Sweeps the project's families and the run's own `family` for expired uses (see
+ * `plan/ownership.ts`). What it removes is printed by the registration layer (the services' log);
+ * a failed sweep is a printed line, never the run's failure.
  */
-export function sweepInBackground(project: string, family: unknown, deregister: boolean, ports: RunPorts): Promise<void> {
-    const prefixes = sweepPrefixes(project, typeof family === "string" ? family : undefined);
+export function sweepInBackground(project: string, family: string | undefined, deregister: boolean, ports: RunPorts): Promise<void> {
+    const prefixes = sweepPrefixes(project, family);
     if (prefixes.length === 0) return Promise.resolve();
     return ports.sweepExpiredUses(prefixes, { deregister }).then(
-        (swept) => {
-            for (const arn of swept.deregistered) ports.log(`Deregistered task definition ${arn}: a run that never returned left it.`);
-        },
+        () => undefined,
         (err: unknown) => ports.log(`Could not look for task definitions left by runs that never returned: ${errorMessage(err)}`),
     );
 }

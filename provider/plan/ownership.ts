@@ -21,8 +21,8 @@
  * - A pending use whose lease has run out belongs to a create that is no longer alive, whoever it
  *   was (the resource may have been renamed since, or its stack): any create or delete sweeps such
  *   uses from the revisions of its project's families ({@link expiredUses}), and deregisters a
- *   revision left with no use, unless {@link KEEP_TAG} says it was kept on purpose. A bare `pending` (written before leases) never expires: only its
- *   own resource takes it over.
+ *   revision left with no use, unless {@link KEEP_TAG} says it was kept on purpose. A bare
+ *   `pending` (written before leases) never expires: only its own resource takes it over.
  *
  * ECS allows 50 tags a resource: a revision with no room for another use tag is not reused (an
  * equal revision is registered instead).

@@ -16,11 +16,11 @@ import { findVpcSubnets } from "../aws/ec2";
 import {
     DESCRIBE_TASKS_MAX,
     deregisterTaskDefinition,
-    listActiveRevisions,
-    listTaskDefinitionFamilies,
     describeTaskDefinition,
     describeTaskDefinitionWithTags,
     describeTasks,
+    listActiveRevisions,
+    listTaskDefinitionFamilies,
     listTasks,
     registerTaskDefinition,
     runTask,

@@ -22,8 +22,9 @@
  * RegisterTaskDefinition is rate limited, and concurrent registrations of one family fail with
  * "Too many concurrent attempts to create a new revision of the specified family": concurrent
  * creates of this process that need an equal new revision share one RegisterTaskDefinition (each
- * then adds its own use), and so do later ones while the revision has room. The in-flight table lives on `globalThis` as a plain object (closure
- * serialization must not capture a module-level `Map`).
+ * then adds its own use), and so do later ones while the revision has room. The in-flight table
+ * lives on `globalThis` as a plain object (closure serialization must not capture a module-level
+ * `Map`).
  */
 import { describeAwsError, isConcurrentRevisionError, isTagLimitError, isThrottling, isTransient } from "../aws/errors";
 import { type Clock, withRetry } from "../aws/retry";
@@ -335,8 +336,9 @@ export interface SweepOutcome {
 /**
  * Removes the expired pending uses (see `plan/ownership.ts`) from the ACTIVE managed revisions
  * of the families starting with each of `prefixes`, and deregisters (unless `deregister` is false)
- * each one with no use left but expired ones, unless marked kept. A prefix is swept at most once a lease period in this
- * process (within `scope`): a later call waits for the sweep in flight, or returns at once.
+ * each one with no use left but expired ones, unless marked kept. A prefix is swept at most once
+ * a lease period in this process (within `scope`): a later call waits for the sweep in flight, or
+ * returns at once.
  * A revision that cannot be looked at is skipped (logged).
  */
 export async function sweepExpiredUses(

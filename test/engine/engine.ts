@@ -316,8 +316,9 @@ export class Engine {
     /** Requests each region's emulator had answered when the operation under way began. */
     private requestsAtStart: Record<string, number> = {};
 
-    private requestsByRegion(): Record<string, number> {
-        return Object.fromEntries(Object.entries(this.emulators).map(([region, e]) => [region, e.requests().length]));
+    /** Requests each region's emulator has answered (of `operation`, when given). */
+    private requestsByRegion(operation?: string): Record<string, number> {
+        return Object.fromEntries(Object.entries(this.emulators).map(([region, e]) => [region, e.requests({ operation }).length]));
     }
 
     /** Starts counting an operation's Create and Delete calls; returns when it began. */
@@ -426,9 +427,7 @@ export class Engine {
         const checked = await host.check(old?.inputs ?? {}, this.inputsOf(program, decl));
         if (checked.failures.length > 0) return false;
         const before = this.count("RunTask");
-        const runTasksBefore = Object.fromEntries(
-            Object.entries(this.emulators).map(([r, e]) => [r, e.requests({ operation: "RunTask" }).length]),
-        );
+        const runTasksBefore = this.requestsByRegion("RunTask");
         let sent = false;
         const created = host.create(checked.inputs).then(
             () => "returned",
@@ -454,10 +453,8 @@ export class Engine {
         if (sent) {
             const plan = checked.inputs.plan as { taskDefinition?: { family?: string } } | undefined;
             const leaseEndsAt = Date.now() + ENGINE_LEASE_SECONDS * 1000;
-            const region =
-                Object.keys(runTasksBefore).find(
-                    (r) => (this.emulator(r)?.requests({ operation: "RunTask" }).length ?? 0) > runTasksBefore[r],
-                ) ?? "";
+            const runTasksAfter = this.requestsByRegion("RunTask");
+            const region = Object.keys(runTasksAfter).find((r) => runTasksAfter[r] > (runTasksBefore[r] ?? 0)) ?? "";
             this.pending.push({ name, inputs: checked.inputs, family: String(plan?.taskDefinition?.family ?? ""), leaseEndsAt, region });
             // The user runs the next command later: after the killed create's lease has ended.
             await new Promise((resolve) => setTimeout(resolve, leaseEndsAt + 100 - Date.now()));
