@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --in-process] [-- --out FILE | --no-write] [-- --only streamed [--streamed-n N] [--reading shared|per-stream]]`
+ * `npm run bench [-- --quick] [-- --in-process] [-- --out FILE | --no-write] [-- --only streamed [--streamed-n N] [--reading shared|per-stream]] [-- --only fanout|throttled [--fanout-n N]]`
  *
  * Runs the provider's create path against the local ECS endpoint (started by this script, in a
  * child process unless `--in-process`): concurrent short runs watched by the process watcher and
@@ -13,7 +13,9 @@
  * scenario through the provider host alone (N = 1 and 100, or `--streamed-n`; both readings, or
  * `--reading`), prints its figures and writes nothing (a report needs every scenario). The streamed
  * runs use the package as installed (bench/installedPackage.ts), or with `--provider-by-value`
- * this repository's source serialized by value.
+ * this repository's source serialized by value. `--only fanout` runs the unstreamed fan-out alone
+ * (N = 100, or `--fanout-n`), `--only throttled` the throttled one (N = 200, or `--fanout-n`), each
+ * printed only.
  */
 import { execSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -37,9 +39,9 @@ interface Args {
     quick: boolean;
     inProcess: boolean;
     out: string | undefined;
-    /** Run one scenario only (`streamed`): figures printed, nothing written. */
+    /** Run one scenario only (`streamed`, `fanout`, `throttled`): figures printed, nothing written. */
     only: "streamed" | "fanout" | "throttled" | undefined;
-    /** N of `--only fanout`. */
+    /** N of `--only fanout` and `--only throttled`. */
     fanOutN: number[] | undefined;
     streamedN: number[] | undefined;
     readings: ("shared" | "per-stream")[];
@@ -74,7 +76,7 @@ function parseArgs(argv: string[]): Args {
             args.readings = [argv[++i] as "shared" | "per-stream"];
         else
             throw new Error(
-                `unknown option ${a}\nUsage: npm run bench [-- --quick] [--in-process] [--out FILE | --no-write] [--only streamed [--streamed-n N,M] [--reading shared|per-stream]] [--provider-by-value] [--only fanout [--fanout-n N,M]]`,
+                `unknown option ${a}\nUsage: npm run bench [-- --quick] [--in-process] [--out FILE | --no-write] [--only streamed [--streamed-n N,M] [--reading shared|per-stream]] [--provider-by-value] [--only fanout|throttled [--fanout-n N,M]]`,
             );
     }
     if (args.only) write = false;
@@ -113,6 +115,11 @@ function brief(r: FanOutResult): string {
         `STOPPED→done p95 ${Math.round(r.stopToDone.p95)} ms, wall ${Math.round(r.wallMs)} ms` +
         (r.failed ? `; failures: ${JSON.stringify(r.errors)}` : "")
     );
+}
+
+/** A run not reported: loads the SDK and the provider's modules, creates the clients. */
+async function warmUp(emulator: BenchEmulator): Promise<void> {
+    await runFanOut(emulator, { n: 1, mode: "batched", pollIntervalSeconds: POLL_INTERVAL_SECONDS, label: "warmup" });
 }
 
 /** The streamed scenario for each N and reading, with a progress line each (load average included). */
@@ -180,34 +187,24 @@ async function main(): Promise<void> {
             await runStreamed(emulator, args.streamedN ?? [1, 100], args.readings, args.byValue);
             return;
         }
-        if (args.only === "throttled") {
-            await runFanOut(emulator, { n: 1, mode: "batched", pollIntervalSeconds: POLL_INTERVAL_SECONDS, label: "warmup" });
-            for (const n of args.fanOutN ?? [200]) {
-                const r = await runFanOut(emulator, {
-                    n,
-                    mode: "batched",
-                    pollIntervalSeconds: POLL_INTERVAL_SECONDS,
-                    throttled: true,
-                    label: `n${n}-throttled`,
-                });
-                progress(`N=${n} throttled: ${brief(r)}; ops ${JSON.stringify(r.ops)}; throttled ${JSON.stringify(r.throttledByOp)}`);
-            }
-            return;
-        }
-        if (args.only === "fanout") {
-            await runFanOut(emulator, { n: 1, mode: "batched", pollIntervalSeconds: POLL_INTERVAL_SECONDS, label: "warmup" });
-            for (const n of args.fanOutN ?? [100]) {
+        if (args.only === "fanout" || args.only === "throttled") {
+            const throttled = args.only === "throttled";
+            await warmUp(emulator);
+            for (const n of args.fanOutN ?? [throttled ? 200 : 100]) {
                 const load = os.loadavg()[0];
-                const r = await runFanOut(emulator, fanOutOptions(n, "batched"));
+                const r = await runFanOut(emulator, {
+                    ...fanOutOptions(n, "batched"),
+                    ...(throttled ? { throttled: true, label: `n${n}-throttled` } : {}),
+                });
                 progress(
-                    `N=${n} batched: ${brief(r)}; p50 ${Math.round(r.stopToDone.p50)} ms; load ${load.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`,
+                    `N=${n} ${throttled ? "throttled" : "batched"}: ${brief(r)}; p50 ${Math.round(r.stopToDone.p50)} ms; load ${load.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}` +
+                        (throttled ? `; ops ${JSON.stringify(r.ops)}; throttled ${JSON.stringify(r.throttledByOp)}` : ""),
                 );
             }
             return;
         }
-        // Warm-up (not reported): loads the SDK and the provider's modules, creates the clients.
         progress("warm-up run...");
-        await runFanOut(emulator, { n: 1, mode: "batched", pollIntervalSeconds: POLL_INTERVAL_SECONDS, label: "warmup" });
+        await warmUp(emulator);
         const fanOuts: FanOutResult[] = [];
         for (const n of ns) {
             const reps: Record<WatchMode, FanOutRep[]> = { batched: [], "per-task": [] };
