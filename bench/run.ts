@@ -47,6 +47,8 @@ interface Args {
     readings: ("shared" | "per-stream")[];
     /** Streamed runs with the provider serialized by value (this repository's source) instead of the installed package's. */
     byValue: boolean;
+    /** The emulator's DEPROVISIONING → STOPPED delay (ms). Default: the emulator's (50). */
+    deprovisioningMs: number | undefined;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -59,6 +61,7 @@ function parseArgs(argv: string[]): Args {
         streamedN: undefined,
         readings: ["shared", "per-stream"],
         byValue: false,
+        deprovisioningMs: undefined,
     };
     let write = true;
     for (let i = 0; i < argv.length; i++) {
@@ -71,6 +74,7 @@ function parseArgs(argv: string[]): Args {
             args.only = argv[++i] as "streamed" | "fanout" | "throttled";
         else if (a === "--fanout-n") args.fanOutN = argv[++i].split(",").map(Number);
         else if (a === "--provider-by-value") args.byValue = true;
+        else if (a === "--deprovisioning-ms") args.deprovisioningMs = Number(argv[++i]);
         else if (a === "--streamed-n") args.streamedN = argv[++i].split(",").map(Number);
         else if (a === "--reading" && (argv[i + 1] === "shared" || argv[i + 1] === "per-stream"))
             args.readings = [argv[++i] as "shared" | "per-stream"];
@@ -160,7 +164,8 @@ async function main(): Promise<void> {
     const started = Date.now();
     const loadStart = os.loadavg();
     gcFunction(); // turn --expose-gc on early, before anything is measured
-    const emulator = await startBenchEmulator({ port: 0 }, args.inProcess ? "in-process" : "child");
+    const delays = args.deprovisioningMs === undefined ? {} : { delays: { deprovisioningMs: args.deprovisioningMs } };
+    const emulator = await startBenchEmulator({ port: 0, ...delays }, args.inProcess ? "in-process" : "child");
     progress(`emulator at ${emulator.url} (${emulator.where})`);
     Object.assign(process.env, {
         AWS_ENDPOINT_URL: emulator.url,

@@ -189,8 +189,6 @@ async function runAndWatch(
             await ports.tagTask(taskArn, { [RECORDED_TASK_TAG]: "true" });
             return result(task, definition, preparedTaskDefinition, sent, plan.containerName, logs, reader, ports.region);
         }
-        // Logs can arrive after STOPPED: read until nothing new has come for a while since the stop.
-        if (reader) await reader.drain({ since: stoppedAtMs(task, ports) });
         return judgeStoppedTask(run, task, sent, logs, reader);
     } catch (err) {
         if (!isRunFailed(err)) await stopLeftTask(run, clusterArn, taskArn, `the run failed: ${errorMessage(err)}`);
@@ -243,16 +241,19 @@ async function obtainTask(run: RunContext): Promise<{ task: Task; sent: Record<s
 
 /**
  * Steps 2 and 3: waits for the task to start (RUNNING, or a short task seen STOPPED at once)
- * within the start timeout, then, when the run waits for completion, for STOPPED while streaming
- * the log. The wait for STOPPED is registered together with the wait for RUNNING, so that the
- * process's watcher keeps one schedule for the task (its fast first looks happen once).
+ * within the start timeout, then, when the run waits for completion, for STOPPED with the log
+ * read to its end. The wait for STOPPED is registered together with the wait for RUNNING, so
+ * that the process's watcher keeps one schedule for the task (its fast first looks happen once).
  */
 async function watchTask(run: RunContext, begun: Task, reader: LogReader | undefined): Promise<Task> {
     const { settings, ports, printStatus } = run;
     const taskArn = begun.taskArn!;
     const clusterArn = begun.clusterArn!;
     let lastStatus = begun.lastStatus;
+    let containersStopped: (task: Task) => void = () => undefined;
+    const exited = new Promise<Task>((resolve) => (containersStopped = resolve));
     const onTask = (t: Task): void => {
+        if (t.executionStoppedAt !== undefined || isStopped(t)) containersStopped(t);
         if (t.lastStatus !== lastStatus) {
             lastStatus = t.lastStatus;
             printStatus(`Task ${taskIdOf(taskArn)} is ${t.lastStatus}.`);
@@ -265,8 +266,8 @@ async function watchTask(run: RunContext, begun: Task, reader: LogReader | undef
     stopped.catch(() => undefined); // Awaited below, or abandoned (aborted) when the run ends early.
     try {
         const started = await waitForStart(run, clusterArn, taskArn, pollIntervalMs, onTask);
-        if (!settings.waitForCompletion || isStopped(started)) return started;
-        return await streamUntilStopped(stopped, settings, reader, ports);
+        if (!settings.waitForCompletion) return started;
+        return await followUntilStopped(isStopped(started) ? Promise.resolve(started) : stopped, exited, settings, reader, ports);
     } finally {
         stopWatch.abort();
     }
@@ -345,35 +346,61 @@ async function stopLeftTask(run: RunContext, clusterArn: string, taskArn: string
         );
 }
 
-/** Waits for STOPPED (the `stopped` wait); when streaming, reads the log in between. The streaming
- * loop's sleep is cut short when the task stops, so completion is not delayed by it. */
-async function streamUntilStopped(
+/**
+ * Step 3: waits for STOPPED (`stopped`) and reads the log to its end. While the containers run,
+ * a streamed run reads the log every poll interval (a second at most). Once they have stopped
+ * (`exited`: the task's `executionStoppedAt` is seen, or STOPPED), the live reads end at once (a
+ * read still waiting for its turn in the process's log budget is given up) and the drain reads
+ * what is left, since the containers stopped, beside the wait for STOPPED: on Fargate the task
+ * releases its network for seconds between the two, and STOPPED then finds the log read.
+ */
+async function followUntilStopped(
     stopped: Promise<Task>,
+    exited: Promise<Task>,
     settings: RunSettings,
     reader: LogReader | undefined,
     ports: RunPorts,
 ): Promise<Task> {
-    if (!reader || !settings.streamOutput) return stopped;
-    const done = new AbortController();
-    const streaming = (async () => {
-        while (!done.signal.aborted) {
-            await reader.poll().catch(() => undefined); // A failed read is retried next round.
-            if (done.signal.aborted) break;
-            await ports.clock.sleep(Math.min(settings.taskWatchPollInterval * 1000, 1000), done.signal);
-        }
-    })();
+    if (!reader) return stopped;
+    const live = new AbortController();
+    const streaming = settings.streamOutput ? streamLive(reader, live.signal, settings, ports) : Promise.resolve();
     try {
-        return await stopped;
+        const first = await Promise.race([stopped, exited]);
+        live.abort();
+        await streaming;
+        // Logs can arrive after the containers stopped: read until nothing new has come for a while since then.
+        const drain = reader.drain({ since: containersStoppedAtMs(first, ports) });
+        const task = await stopped;
+        await drain;
+        return task;
     } finally {
-        done.abort();
+        // A wait for STOPPED that failed leaves a drain begun to end by itself (it never throws).
+        live.abort();
         await streaming;
     }
 }
 
-/** When the task stopped (ms since the epoch), as ECS says, bounded by now. */
-function stoppedAtMs(task: Task, ports: RunPorts): number {
-    const at = task.stoppedAt ? new Date(task.stoppedAt).getTime() : NaN;
-    return Number.isFinite(at) ? Math.min(at, ports.clock.now()) : ports.clock.now();
+/** A streamed run's live reads: one read, then a sleep of the poll interval (a second at most), until `signal`. */
+async function streamLive(reader: LogReader, signal: AbortSignal, settings: RunSettings, ports: RunPorts): Promise<void> {
+    while (!signal.aborted) {
+        await reader.poll(signal).catch(() => undefined); // A failed read is retried next round.
+        if (signal.aborted) break;
+        await ports.clock.sleep(Math.min(settings.taskWatchPollInterval * 1000, 1000), signal);
+    }
+}
+
+/**
+ * When the task's containers stopped (ms since the epoch), as ECS says, bounded by now: its
+ * `executionStoppedAt`, else its `stoppedAt`. The log driver's last lines follow the containers'
+ * exit, not STOPPED, which comes after the task's network and resources are released (on Fargate
+ * often many seconds later).
+ */
+function containersStoppedAtMs(task: Task, ports: RunPorts): number {
+    for (const at of [task.executionStoppedAt, task.stoppedAt]) {
+        const ms = at ? new Date(at).getTime() : NaN;
+        if (Number.isFinite(ms)) return Math.min(ms, ports.clock.now());
+    }
+    return ports.clock.now();
 }
 
 /** Starts the task: retries capacity failures with a fresh `clientToken` per attempt, after

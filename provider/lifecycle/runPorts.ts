@@ -6,10 +6,10 @@ export type { WaitOptions } from "../run/waiting";
 
 /** Reads one container's log stream: only a bounded tail is kept in memory. */
 export interface LogReader {
-    /** Reads what is new and relays it line by line. */
-    poll(): Promise<unknown>;
-    /** After the task stopped: reads until nothing new has arrived for a short while since `since`
-     * (ms since the epoch; default: now). */
+    /** Reads what is new and relays it line by line; `signal` gives up what has not been sent yet. */
+    poll(signal?: AbortSignal): Promise<unknown>;
+    /** After the task's containers stopped: reads until nothing new has arrived for a short while
+     * since `since` (when they stopped, ms since the epoch; default: now). */
     drain(options?: { since?: number }): Promise<unknown>;
     /** The last lines read. */
     tail(): string[];

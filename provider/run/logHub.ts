@@ -37,10 +37,12 @@
  *   relayed. A GetLogEvents read of a batched stream could not join the two: its events carry no
  *   `eventId` (dedupe would need every message of the window kept) and its forward token does
  *   not see late events behind it, the one thing the FilterLogEvents look-back does.
- * The drain makes one read at `stoppedAt + quietMs` (no drain can end before: lines may still
- * arrive) and ends when that read reached the end and nothing was ingested for `quietMs` since
- * the stop, judged by the events' ingestion times (lines written before the stop but read only
- * now do not delay completion). Its read goes first (see Fairness) and does not wait for the gap
+ * The drain begins when the run sees the task's containers stopped (its `executionStoppedAt`,
+ * which on Fargate comes seconds before STOPPED; else STOPPED). It makes one read at that time
+ * plus `quietMs` (no drain can end before: the log driver's last lines may still arrive) and ends
+ * when that read reached the end and nothing was ingested for `quietMs` since the stop, judged
+ * by the events' ingestion times (lines written before the stop but read only now do not delay
+ * completion). Its read goes first (see Fairness) and does not wait for the gap
  * between live batches: live FilterLogEvents batches start at least two budget intervals apart
  * (625 ms at 4 a second; each reads every waiting stream of the group, so a live line waits at
  * most about that more), which leaves about half the budget free for drain reads, so a stopped
@@ -254,15 +256,30 @@ export class LogHub {
         return !s || s.disabled;
     }
 
-    /** Reads the stream once more: resolves after a read that started after this call. Never rejects. */
-    read(key: string): Promise<HubReadResult> {
+    /**
+     * Reads the stream once more: resolves after a read that started after this call. Never
+     * rejects. `signal` gives the request up while it waits for its turn (it resolves at once with
+     * nothing read; a read already sent is answered when it ends).
+     */
+    read(key: string, signal?: AbortSignal): Promise<HubReadResult> {
         const s = this.streams[key];
-        if (!s || s.disabled) return Promise.resolve({ lines: 0, failed: false, complete: true });
+        if (!s || s.disabled || signal?.aborted) return Promise.resolve({ lines: 0, failed: false, complete: !s || s.disabled });
         const now = this.deps.clock.now();
         return new Promise<HubReadResult>((resolve) => {
             if (s.waiting.length === 0) s.requestedAt = now;
             s.lastRequestAt = now;
-            s.waiting.push({ resolve });
+            const waiter: Waiting = { resolve };
+            s.waiting.push(waiter);
+            signal?.addEventListener(
+                "abort",
+                () => {
+                    const at = s.waiting.indexOf(waiter);
+                    if (at < 0) return; // Taken by a read in flight: answered when it ends.
+                    s.waiting.splice(at, 1);
+                    resolve({ lines: 0, failed: false });
+                },
+                { once: true },
+            );
             this.wake(s);
         });
     }
@@ -574,28 +591,28 @@ export class HubLogReader {
         return this.hub.found(this.key);
     }
 
-    /** Reads what is new and relays it. Never throws. */
-    async poll(): Promise<void> {
-        await this.read();
+    /** Reads what is new and relays it; `signal` gives up a read still waiting for its turn. Never throws. */
+    async poll(signal?: AbortSignal): Promise<void> {
+        await this.read(signal);
     }
 
     /** One read through the hub. Never throws. */
-    async read(): Promise<HubReadResult> {
-        const r = await this.hub.read(this.key);
+    async read(signal?: AbortSignal): Promise<HubReadResult> {
+        const r = await this.hub.read(this.key, signal);
         if (r.failed) this.readErrors++;
         return r;
     }
 
     /**
-     * After the task stopped: reads until nothing was ingested for `quietMs` since `since` (when
-     * the task stopped; default: now) and a read brought no new line, or until `deadlineMs`.
-     * Lines ingested before that moment (written before the stop, read only now) do not extend
-     * the wait. Then the stream is closed.
+     * After the task's containers stopped: reads until nothing was ingested for `quietMs` since
+     * `since` (when they stopped; default: now) and a read brought no new line, or until
+     * `deadlineMs`. Lines ingested before that moment (written before the stop, read only now) do
+     * not extend the wait. Then the stream is closed.
      *
      * @param opts.quietMs - default 1000.
      * @param opts.deadlineMs - default 30000, from the call.
      * @param opts.pollIntervalMs - the longest wait between two reads; default 500.
-     * @param opts.since - the epoch ms the task stopped (its `stoppedAt`); default: now.
+     * @param opts.since - the epoch ms the task's containers stopped (its `executionStoppedAt`, else `stoppedAt`); default: now.
      * @param opts.streamGraceMs - how long a stream not created yet may still appear; default 10000.
      */
     async drain(opts: DrainOptions = {}): Promise<void> {

@@ -41,7 +41,7 @@ export interface DrainOptions {
     deadlineMs?: number;
     /** The longest wait between two reads, ms. */
     pollIntervalMs?: number;
-    /** When the task stopped (epoch ms, its `stoppedAt`). */
+    /** When the task's containers stopped (epoch ms: its `executionStoppedAt`, else its `stoppedAt`). */
     since?: number;
     /** How long a stream not created yet may still appear, ms. */
     streamGraceMs?: number;
@@ -84,18 +84,19 @@ export class LogStreamer {
      * AWS returns the token it was sent (the end), or `maxPagesPerPoll` pages. An empty page with a
      * new token goes on. A missing stream (not created yet) reads no line; a failed read is counted in `readErrors` and retried next poll; a fatal one (e.g.
      * access denied) is reported once through `onWarning` and ends streaming. Never throws.
-     * ({@link LogStreamer.read} answers the number of new lines.)
+     * ({@link LogStreamer.read} answers the number of new lines.) `signal` ends the read before
+     * its next page (the rest comes at the next read).
      */
-    async poll(): Promise<void> {
-        await this.read();
+    async poll(signal?: AbortSignal): Promise<void> {
+        await this.read(signal);
     }
 
     /** {@link LogStreamer.poll}, answering the number of new lines. Never throws. */
-    async read(): Promise<number> {
+    async read(signal?: AbortSignal): Promise<number> {
         if (this.disabled) return 0;
         let lines = 0;
         const maxPages = this.deps.maxPagesPerPoll ?? 100;
-        for (let page = 0; page < maxPages; page++) {
+        for (let page = 0; page < maxPages && !signal?.aborted; page++) {
             const sent = this.token;
             let answer: LogPage;
             try {
@@ -132,14 +133,14 @@ export class LogStreamer {
     }
 
     /**
-     * After the task stopped: reads until a poll brings no new line and at least `quietMs` has
-     * passed since `since` (when the task stopped; default: now) and since the last new line,
-     * or until `deadlineMs` has passed.
+     * After the task's containers stopped: reads until a poll brings no new line and at least
+     * `quietMs` has passed since `since` (when they stopped; default: now) and since the last new
+     * line, or until `deadlineMs` has passed.
      *
      * @param opts.quietMs - default 1000.
      * @param opts.deadlineMs - default 30000, from the call.
      * @param opts.pollIntervalMs - the wait between two reads; default 500.
-     * @param opts.since - the epoch ms the task stopped (its `stoppedAt`); default: now.
+     * @param opts.since - the epoch ms the task's containers stopped (its `executionStoppedAt`, else `stoppedAt`); default: now.
      */
     async drain(opts: DrainOptions = {}): Promise<void> {
         const clock = this.deps.clock;

@@ -157,6 +157,7 @@ export function taskSignature(task: Task): string {
         task.stopCode,
         task.stoppedReason,
         task.healthStatus,
+        task.executionStoppedAt !== undefined,
         (task.containers ?? []).map((c) => [c.name, c.lastStatus, c.exitCode, c.reason]),
     ]);
 }

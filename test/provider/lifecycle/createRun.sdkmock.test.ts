@@ -256,6 +256,99 @@ describe("lifecycle/createRun against faked SDK clients", () => {
         });
     });
 
+    describe("the drain's quiet second counts from the containers' exit", () => {
+        /** Runs a streamed task whose STOPPED answer is made when served: `exitedBefore` ms before
+         * `stoppedAt` (now) its containers stopped (its `executionStoppedAt`), or unknown. Answers
+         * the fake time from STOPPED served to the run's end and the GetLogEvents calls after it. */
+        async function runStoppedAt(exitedBefore: number | undefined): Promise<{ afterStop: number; readsAfterStop: number }> {
+            const h = harness();
+            defaultVpc(h);
+            freshFamily(h);
+            const inputs = await checked({ image: "alpine:3.20", executionRoleArn: EXEC_ROLE, streamOutput: true });
+            h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t1", "PROVISIONING")], failures: [] });
+            let stoppedServedAt: number | undefined;
+            let looks = 0;
+            h.ecs.on(DescribeTasksCommand).callsFake(() => {
+                if (++looks === 1) return { tasks: [task("t1", "RUNNING", { startedAt: STARTED_AT })], failures: [] };
+                stoppedServedAt ??= h.clock.now();
+                const stopped = exited("t1", 0, {
+                    stoppedAt: new Date(stoppedServedAt),
+                    ...(exitedBefore === undefined ? {} : { executionStoppedAt: new Date(stoppedServedAt - exitedBefore) }),
+                });
+                return { tasks: [stopped], failures: [] };
+            });
+            let readsAfterStop = 0;
+            h.logs.on(GetLogEventsCommand).callsFake(() => {
+                if (stoppedServedAt !== undefined) readsAfterStop++;
+                return { events: [], nextForwardToken: "f0" };
+            });
+            await h.clock.run(createRun(inputs, h.ports));
+            assert.ok(stoppedServedAt !== undefined);
+            return { afterStop: h.clock.now() - stoppedServedAt, readsAfterStop };
+        }
+
+        it("a task whose containers stopped 30 s before STOPPED (Fargate releasing its network) completes after one read", async () => {
+            const { afterStop, readsAfterStop } = await runStoppedAt(30_000);
+            assert.ok(afterStop < 500, `completed ${afterStop} ms after STOPPED`);
+            assert.equal(readsAfterStop, 1);
+        });
+
+        it("without executionStoppedAt it counts from stoppedAt: no completion before a second after STOPPED", async () => {
+            const { afterStop } = await runStoppedAt(undefined);
+            assert.ok(afterStop >= 1000, `completed ${afterStop} ms after STOPPED`);
+        });
+
+        it("containers seen stopped before STOPPED (DEPROVISIONING): the log is read to its end meanwhile, STOPPED finds it done", async () => {
+            const h = harness();
+            defaultVpc(h);
+            freshFamily(h);
+            const inputs = await checked({ image: "alpine:3.20", executionRoleArn: EXEC_ROLE, streamOutput: true });
+            h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t1", "PROVISIONING")], failures: [] });
+            let exitedAt: number | undefined;
+            let stoppedServedAt: number | undefined;
+            h.ecs.on(DescribeTasksCommand).callsFake(() => {
+                const now = h.clock.now();
+                if (exitedAt === undefined) {
+                    exitedAt = now;
+                    return { tasks: [task("t1", "RUNNING", { startedAt: STARTED_AT })], failures: [] };
+                }
+                const execution = { executionStoppedAt: new Date(exitedAt) };
+                // The containers stopped at the first look; the network is released for 5 s.
+                if (now < exitedAt + 5000)
+                    return { tasks: [exited("t1", 0, { ...execution, lastStatus: "DEPROVISIONING" })], failures: [] };
+                stoppedServedAt ??= now;
+                return { tasks: [exited("t1", 0, { ...execution, stoppedAt: new Date(exitedAt + 5000) })], failures: [] };
+            });
+            const readsAt: number[] = [];
+            h.logs.on(GetLogEventsCommand).callsFake((input: GetLogEventsCommandInput) => {
+                readsAt.push(h.clock.now());
+                // A line the log driver flushed 500 ms after the containers stopped.
+                const late = exitedAt !== undefined && h.clock.now() >= exitedAt + 500 && input.nextToken !== "f1";
+                return late
+                    ? { events: [{ message: "flushed late", timestamp: exitedAt! }], nextForwardToken: "f1" }
+                    : { events: [], nextForwardToken: input.nextToken ?? "f0" };
+            });
+            await h.clock.run(createRun(inputs, h.ports));
+            assert.ok(stoppedServedAt !== undefined && exitedAt !== undefined);
+            assert.ok(h.clock.now() - stoppedServedAt < 100, `completed ${h.clock.now() - stoppedServedAt} ms after STOPPED`);
+            assert.deepEqual(
+                readsAt.filter((at) => at >= stoppedServedAt!),
+                [],
+                "no log read after STOPPED",
+            );
+            assert.ok(
+                readsAt.some((at) => at >= exitedAt! + 1000),
+                "a read a second after the containers stopped ended the drain",
+            );
+            assert.deepEqual(streamed(h.lines), ["flushed late"]);
+        });
+
+        it("containers that stopped 600 ms before STOPPED leave 400 ms of quiet to wait", async () => {
+            const { afterStop } = await runStoppedAt(600);
+            assert.ok(afterStop >= 400 && afterStop < 1000, `completed ${afterStop} ms after STOPPED`);
+        });
+    });
+
     it("a non-zero exit fails with the code, the stop reason and the last log lines, and deregisters the definition it registered", async () => {
         const h = harness();
         defaultVpc(h);

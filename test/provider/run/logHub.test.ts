@@ -282,6 +282,42 @@ describe("LogHub (one budgeted log reader per process)", () => {
         assert.deepEqual(relayed[b], [`${b} 1`, `${b} 2`]);
     });
 
+    it("a live read given up while it waits for its turn resolves at once and sends nothing; one in flight is answered", async () => {
+        const { clock, logs, open, relayed } = setup({ maxGetStreams: 0 });
+        logs.latencyMs = 100;
+        const [a, b] = names(2);
+        logs.put(G, a, "a1");
+        const [ra, rb] = [a, b].map(open);
+        const t0 = clock.now();
+        await clock.run(ra.poll()); // a batch at 0: the next live batch waits for the gap (625)
+        logs.put(G, a, "a2");
+        const stop = new AbortController();
+        let given = false;
+        const waiting = ra.poll(stop.signal).then(() => (given = true));
+        await clock.advance(200);
+        assert.equal(given, false);
+        stop.abort(); // the task stopped: the run reads on with its drain
+        await clock.advance(0);
+        assert.equal(given, true);
+        await waiting;
+        await clock.advance(2000);
+        assert.equal(logs.calls.length, 1, "the given-up read was never sent");
+        assert.deepEqual(relayed[a], ["a1"]);
+        // A read already sent is answered when it ends, whatever the signal says.
+        const late = new AbortController();
+        const inFlight = rb.poll(late.signal);
+        const sent = logs.calls.length;
+        await clock.advance(50);
+        assert.equal(logs.calls.length, sent + 1);
+        late.abort();
+        await clock.run(Promise.all([inFlight, ra.drain({ since: clock.now() - 5000 })]));
+        assert.deepEqual(relayed[a], ["a1", "a2"]);
+        assert.deepEqual(
+            logs.calls.map((c) => c.at - t0),
+            [0, 2300, 2300 + 312.5], // b alone when asked; then the drain of a at the next slot
+        );
+    });
+
     it("stops reading a stream it may not read, with one warning", async () => {
         const { clock, logs, open, warnings } = setup({ maxGetStreams: 1 });
         const [s] = names(1);

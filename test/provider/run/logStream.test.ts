@@ -52,6 +52,20 @@ function setup(opts: { tailLines?: number } = {}) {
 }
 
 describe("run/logStream", () => {
+    it("a poll given up (the task stopped) ends before its next page; the next read goes on from there", async () => {
+        const { stream, reader, relayed } = setup();
+        stream.lines = ["a", "b", "c", "d", "e"];
+        const stop = new AbortController();
+        stream.beforeRead = () => {
+            if (stream.sent.length === 2) stop.abort();
+        };
+        await reader.poll(stop.signal);
+        assert.deepEqual(relayed, ["a", "b", "c", "d"]);
+        assert.equal(stream.sent.length, 2);
+        assert.equal(await reader.read(), 1);
+        assert.deepEqual(relayed, ["a", "b", "c", "d", "e"]);
+    });
+
     it("reads forward page by page and stops when AWS returns the token it was sent", async () => {
         const { stream, reader, relayed } = setup();
         stream.lines = ["a", "b", "c"];
