@@ -469,8 +469,8 @@ export function notes(data: BenchData): string[] {
         out.push(
             `- **Streamed runs complete later after STOPPED** (N=${st.options.n}, \`streamOutput: true\`: p50 ${ms(st.stopToDone.p50)}, p95 ${ms(st.stopToDone.p95)}; ` +
                 `without streaming the same fan-out is watched within ${ms(find(data, st.options.n, "batched")?.stopToDone.p95 ?? NaN)} at p95). ` +
-                "Not a target of the brief: after STOPPED a streamed run reads the stream to its end and waits for a 1 s quiet period counted from the task's " +
-                "`stoppedAt` (logs can arrive after STOPPED), which the unstreamed runs do not.",
+                "Not a target of the brief: a streamed run reads the stream to its end and waits for a 1 s quiet period counted from its containers' stop " +
+                "(`executionStoppedAt`: logs can arrive after it), which the unstreamed runs do not; the emulator stops the containers 50 ms before STOPPED.",
         );
     }
     const t = data.throttled;

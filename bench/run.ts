@@ -21,6 +21,7 @@ import { execSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { DEFAULT_DELAYS } from "../emulator";
 import { startBenchEmulator, type BenchEmulator } from "./emulatorProcess";
 import { prepareInstalledPackage } from "./installedPackage";
 import { gcFunction } from "./memory";
@@ -34,6 +35,13 @@ import { runStreamedLogs, type StreamedLogsResult } from "./scenarios/streamedLo
 const POLL_INTERVAL_SECONDS = 1;
 /** Repetitions of each unthrottled fan-out (full mode). */
 const REPETITIONS = 3;
+/**
+ * The DEPROVISIONING → STOPPED delay (ms) of the streamed fan-out's second lifecycle: tasks with
+ * awsvpc networking (every Fargate task) stay in DEPROVISIONING while ECS detaches and deletes
+ * their network interface, so their containers stop well before STOPPED; the emulator's default
+ * (50 ms) is short for the tests' sake.
+ */
+const SLOW_DEPROVISIONING_MS = 2000;
 
 interface Args {
     quick: boolean;
@@ -132,6 +140,7 @@ async function runStreamed(
     ns: number[],
     readings: ("shared" | "per-stream")[],
     byValue: boolean,
+    deprovisioningMs: number,
 ): Promise<StreamedLogsResult[]> {
     const out: StreamedLogsResult[] = [];
     progress(
@@ -142,15 +151,17 @@ async function runStreamed(
     const installed = byValue ? undefined : prepareInstalledPackage();
     for (const n of ns) {
         for (const reading of readings) {
-            progress(`N=${n} streamed through the provider host, log quotas enforced, ${reading} reading...`);
+            const lifecycle = deprovisioningMs === DEFAULT_DELAYS.deprovisioningMs ? "" : `, DEPROVISIONING ${deprovisioningMs} ms`;
+            progress(`N=${n} streamed through the provider host, log quotas enforced, ${reading} reading${lifecycle}...`);
             const load = os.loadavg()[0];
-            const r = await runStreamedLogs(emulator, n, reading, installed);
+            const r = await runStreamedLogs(emulator, n, reading, installed, deprovisioningMs);
             const p95 = (s: { p95: number }): number => Math.round(s.p95);
             progress(
                 `  ${r.completed}/${r.n} ok, GetLogEvents ${r.calls.GetLogEvents ?? 0} (peak sent ${r.sentPeakGetPerSecond}/s, handled ${r.peakGetPerSecond}/s), ` +
                     `FilterLogEvents ${r.calls.FilterLogEvents ?? 0} (peak sent ${r.sentPeakFilterPerSecond}/s, handled ${r.peakFilterPerSecond}/s), ` +
                     `throttled ${(r.throttledShare * 100).toFixed(1)}%, lost ${r.linesLost}, dup ${r.linesDuplicated}, tails wrong ${r.tailsWrong}, first line p95 ${p95(r.firstLine)} ms, ` +
-                    `STOPPED→answered p50 ${Math.round(r.stopToDone.p50)} p95 ${p95(r.stopToDone)} ms (detect ${p95(r.phases.detect)}, drain ${p95(r.phases.drain)}, stoppedAt+1s→exited ${p95(r.phases.afterQuiet)}, answer ${p95(r.phases.answer)}), ` +
+                    `STOPPED→answered p50 ${Math.round(r.stopToDone.p50)} p95 ${p95(r.stopToDone)} ms (detect ${p95(r.phases.detect)}, drain ${p95(r.phases.drain)}, ` +
+                    `containers stopped+1s→exited ${p95(r.phases.afterQuiet)}, answer ${p95(r.phases.answer)}; containers stopped→STOPPED ${p95(r.phases.exitToStopped)}), ` +
                     `wall ${Math.round(r.wallMs)} ms; __provider ${r.providerBytes} bytes (${r.providerForm}); load ${load.toFixed(2)} → ${os.loadavg()[0].toFixed(2)}`,
             );
             out.push(r);
@@ -189,7 +200,13 @@ async function main(): Promise<void> {
     });
     try {
         if (args.only === "streamed") {
-            await runStreamed(emulator, args.streamedN ?? [1, 100], args.readings, args.byValue);
+            await runStreamed(
+                emulator,
+                args.streamedN ?? [1, 100],
+                args.readings,
+                args.byValue,
+                args.deprovisioningMs ?? DEFAULT_DELAYS.deprovisioningMs,
+            );
             return;
         }
         if (args.only === "fanout" || args.only === "throttled") {
@@ -251,7 +268,20 @@ async function main(): Promise<void> {
             label: `n${throttledN}-throttled`,
         });
         progress(`  ${brief(throttled)}`);
-        const streamedLogs = await runStreamed(emulator, args.quick ? [1, 20] : [1, 100], args.readings, args.byValue);
+        const streamedN2 = args.quick ? 20 : 100;
+        const streamedLogs = await runStreamed(emulator, [1, streamedN2], args.readings, args.byValue, DEFAULT_DELAYS.deprovisioningMs);
+        // The same fan-out when the containers stop well before STOPPED, as tasks with awsvpc
+        // networking do while ECS detaches their network interface (another emulator: its
+        // lifecycle delays are set when it starts).
+        const slowStop = await startBenchEmulator(
+            { port: 0, delays: { deprovisioningMs: SLOW_DEPROVISIONING_MS } },
+            args.inProcess ? "in-process" : "child",
+        );
+        try {
+            streamedLogs.push(...(await runStreamed(slowStop, [streamedN2], ["shared"], args.byValue, SLOW_DEPROVISIONING_MS)));
+        } finally {
+            await slowStop.close();
+        }
 
         const extra = process.argv.slice(2).join(" ");
         const data: BenchData = {

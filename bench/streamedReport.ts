@@ -1,4 +1,5 @@
 /** The streamed fan-out's table and targets (bench/scenarios/streamedLogs.ts), for report.ts. */
+import { DEFAULT_DELAYS } from "../emulator";
 import type { StreamedLogsResult } from "./scenarios/streamedLogs";
 import { ms } from "./stats";
 
@@ -9,15 +10,30 @@ interface Check {
     met: boolean;
 }
 
-function find(results: StreamedLogsResult[], n: number, reading: StreamedLogsResult["reading"]): StreamedLogsResult | undefined {
-    return results.find((r) => r.n === n && r.reading === reading);
+/** The run of `n` and `reading` with the emulator's default lifecycle, or with `deprovisioningMs`. */
+function find(
+    results: StreamedLogsResult[],
+    n: number,
+    reading: StreamedLogsResult["reading"],
+    deprovisioningMs = DEFAULT_DELAYS.deprovisioningMs,
+): StreamedLogsResult | undefined {
+    return results.find((r) => r.n === n && r.reading === reading && r.deprovisioningMs === deprovisioningMs);
+}
+
+/** The run with containers stopping well before STOPPED (a DEPROVISIONING longer than the default), if any. */
+function slowStopRun(results: StreamedLogsResult[]): StreamedLogsResult | undefined {
+    return results.find((r) => r.reading === "shared" && r.deprovisioningMs > DEFAULT_DELAYS.deprovisioningMs);
 }
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 /** Shared reading against per-stream reading, side by side, for every N. */
 export function streamedTable(results: StreamedLogsResult[]): string {
-    const cols = results.map((r) => `N=${r.n} ${r.reading === "shared" ? "shared reader" : "per-stream (former)"}`);
+    const cols = results.map(
+        (r) =>
+            `N=${r.n} ${r.reading === "shared" ? "shared reader" : "per-stream (former)"}` +
+            (r.deprovisioningMs === DEFAULT_DELAYS.deprovisioningMs ? "" : `, DEPROVISIONING ${ms(r.deprovisioningMs)}`),
+    );
     const row = (label: string, f: (r: StreamedLogsResult) => string): string => `| ${label} | ${results.map(f).join(" | ")} |`;
     return [
         `| | ${cols.join(" | ")} |`,
@@ -43,7 +59,11 @@ export function streamedTable(results: StreamedLogsResult[]): string {
         row('  of which "is STOPPED."→"exited with code" shown (stream end, drain), p95', (r) => ms(r.phases.drain.p95)),
         row('  of which "exited with code"→Create answered, p95', (r) => ms(r.phases.answer.p95)),
         row(
-            '`stoppedAt` + 1 s (the drain\'s quiet time)→"exited with code" shown: p50 / p95',
+            "containers stopped (`executionStoppedAt`)→`stoppedAt`: p50 / p95",
+            (r) => `${ms(r.phases.exitToStopped.p50)} / ${ms(r.phases.exitToStopped.p95)}`,
+        ),
+        row(
+            'containers stopped + 1 s (the drain\'s quiet time)→"exited with code" shown: p50 / p95',
             (r) => `${ms(r.phases.afterQuiet.p50)} / ${ms(r.phases.afterQuiet.p95)}`,
         ),
         row("wall (first Create to last answer)", (r) => ms(r.wallMs)),
@@ -84,9 +104,17 @@ export function streamedTargets(results: StreamedLogsResult[], pollIntervalMs: n
             met: shared.firstLine.p95 <= 3000,
         });
         out.push({
-            target: `N=${big} streamed, through the provider host: p95 STOPPED→Create answered ≤ poll + 250 ms (${pollIntervalMs + 250} ms)`,
+            target: `N=${big} streamed, through the provider host: p95 STOPPED→Create answered ≤ poll + 250 ms (${pollIntervalMs + 250} ms), the emulator's lifecycle (containers stop ${ms(DEFAULT_DELAYS.deprovisioningMs)} before STOPPED)`,
             measured: ms(shared.stopToDone.p95),
             met: shared.stopToDone.p95 <= pollIntervalMs + 250,
+        });
+    }
+    const slow = slowStopRun(results);
+    if (slow) {
+        out.push({
+            target: `N=${slow.n} streamed, through the provider host: p95 STOPPED→Create answered ≤ poll + 250 ms (${pollIntervalMs + 250} ms), containers stopping ${ms(slow.deprovisioningMs)} before STOPPED (awsvpc: the network interface is released in between)`,
+            measured: ms(slow.stopToDone.p95),
+            met: slow.stopToDone.p95 <= pollIntervalMs + 250,
         });
     }
     if (one) {
@@ -125,17 +153,28 @@ export function streamedNotes(results: StreamedLogsResult[], pollIntervalMs: num
                 "`npm run bench -- --only streamed --provider-by-value` measures the by-value form.",
         );
     }
-    if (r.stopToDone.p95 <= pollIntervalMs + 250) return out;
-    return [
-        ...out,
-        `- **STOPPED to the Create answer at N=${big} streamed (p95 ${ms(r.stopToDone.p95)}, target ${ms(pollIntervalMs + 250)}): not met, and not by this design.** ` +
-            "A streamed run cannot complete before `stoppedAt` + 1 s, the drain's quiet time for lines that arrive after STOPPED (the watcher sees STOPPED " +
-            `${ms(r.phases.detect.p95)} after \`stoppedAt\` at p95, about one poll interval), and then needs one read that starts after it: for the batched streams ` +
-            "a FilterLogEvents call, whose slots at 4 per second come 312 ms apart, so a run waits up to one interval for the next slot (draining streams go first " +
-            "and skip the gap live batches keep; one call reads every draining stream of the group), plus the call. Measured from `stoppedAt` + 1 s to the run's " +
-            `"exited with code" line: p50 ${ms(r.phases.afterQuiet.p50)}, p95 ${ms(r.phases.afterQuiet.p95)}; then ${ms(r.phases.answer.p95)} at p95 to the Create answer ` +
-            "(the create's last TagResource, recording its use of the task definition, then the gRPC answer). So `poll + 250 ms` leaves 250 ms for a budgeted read and the " +
-            "answer after a quiet second that equals the poll interval; at 100 streams and 4 FilterLogEvents per second the floor is about 1 s + one interval. " +
-            "Reading the stopped streams by GetLogEvents instead would cost 100 calls, 5 s at 20 per second (see `provider/run/logHub.ts`).",
-    ];
+    const slow = slowStopRun(results);
+    const met = r.stopToDone.p95 <= pollIntervalMs + 250;
+    out.push(
+        `- **STOPPED to the Create answer at N=${big} streamed: p95 ${ms(r.stopToDone.p95)} with the emulator's lifecycle (target ${ms(pollIntervalMs + 250)}: ` +
+            `${met ? "met" : "not met"})${slow ? `, ${ms(slow.stopToDone.p95)} when the containers stop ${ms(slow.deprovisioningMs)} before STOPPED (${slow.stopToDone.p95 <= pollIntervalMs + 250 ? "met" : "not met"})` : ""}.** ` +
+            "A streamed run reads its log until a read that starts at least 1 s after its containers stopped (`executionStoppedAt`) finds nothing new: " +
+            "the log driver's last lines may arrive after the exit and must not be lost. The drain starts as soon as the watcher sees the containers " +
+            "stopped, beside the wait for STOPPED. With the emulator's lifecycle the containers stop " +
+            `${ms(r.phases.exitToStopped.p50)} before STOPPED (p50), so the run waits out the quiet second after STOPPED is seen (the watcher sees STOPPED ` +
+            `${ms(r.phases.detect.p95)} after \`stoppedAt\` at p95, about one poll interval) and then one read that starts after it: for the batched ` +
+            "streams a FilterLogEvents call, whose slots at 4 per second come 312 ms apart (one call reads every stopped stream of the group; draining " +
+            "streams go first and skip the gap live batches keep). Measured from the containers' stop + 1 s to the run's \"exited with code\" line: " +
+            `p50 ${ms(r.phases.afterQuiet.p50)}, p95 ${ms(r.phases.afterQuiet.p95)}; then ${ms(r.phases.answer.p95)} at p95 to the Create answer (the create's ` +
+            "last TagResource, recording its use of the task definition, then the gRPC answer, 100 answers encoded and decoded one after the other). " +
+            "So with containers stopping just before STOPPED the floor is about 0.95 s + one FilterLogEvents interval + the answer, over `poll + 250 ms` " +
+            "whenever the poll interval is 1 s; reading the stopped streams by GetLogEvents instead would cost 100 calls, 5 s at 20 per second (see " +
+            "`provider/run/logHub.ts`). " +
+            (slow
+                ? `When the containers stop ${ms(slow.deprovisioningMs)} before STOPPED, the drain ends during DEPROVISIONING ` +
+                  `("is STOPPED." to "exited with code": p95 ${ms(slow.phases.drain.p95)}), and what is left after STOPPED is the watcher's look ` +
+                  `(p95 ${ms(slow.phases.detect.p95)}) and the answer (p95 ${ms(slow.phases.answer.p95)}).`
+                : ""),
+    );
+    return out;
 }

@@ -110,7 +110,8 @@ export interface Emulator extends ControlApi {
     close(): Promise<void>;
 }
 
-const DEFAULT_DELAYS: ResolvedDelays = { provisioningMs: 50, pendingMs: 50, deprovisioningMs: 50 };
+/** The lifecycle delays when none are given (short, for tests). */
+export const DEFAULT_DELAYS: ResolvedDelays = { provisioningMs: 50, pendingMs: 50, deprovisioningMs: 50 };
 
 /* Process-wide: kill task processes when this process ends. */
 const live = new Set<{ runner: TaskRunner; handleSignals: boolean }>();

@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { CloudWatchLogsClient, GetLogEventsCommand } from "@aws-sdk/client-cloudwatch-logs";
+import { DescribeTasksCommand, ECSClient } from "@aws-sdk/client-ecs";
 import type { JournalEntry } from "../../emulator";
 import { captureInChildProcess, REPO_ROOT, startProviderHost, type Props } from "../../test/support/providerHost";
 import type { BenchEmulator } from "../emulatorProcess";
@@ -22,7 +23,7 @@ import type { InstalledPackage } from "../installedPackage";
 import { STREAMED_LINES } from "../streamedProgram";
 import { countBy, peakInWindow, summarize, type Summary } from "../stats";
 
-/** The drain's quiet time after `stoppedAt` (the provider's default): no streamed run completes sooner. */
+/** The drain's quiet time after the containers stopped (`executionStoppedAt`; the provider's default): no streamed run completes sooner. */
 const DRAIN_QUIET_MS = 1000;
 
 /** How logs are read: the shared budgeted reader, or each stream on its own (the former way). */
@@ -31,6 +32,8 @@ export type LogReading = "shared" | "per-stream";
 export interface StreamedLogsResult {
     n: number;
     reading: LogReading;
+    /** The emulator's DEPROVISIONING → STOPPED delay (ms): how long before STOPPED the containers stopped. */
+    deprovisioningMs: number;
     /** How the host got the provider: the installed package's (by reference) or this repository's source (by value). */
     providerForm: "installed" | "by-value";
     /** Bytes of `__provider` in each resource's inputs. */
@@ -65,8 +68,10 @@ export interface StreamedLogsResult {
     stopToDone: Summary;
     /** Where STOPPED-to-done goes, from the host's output: stoppedAt to "is STOPPED." shown
      * (the watcher), to "exited with code" shown (end of streaming, drain, result), to the Create answer;
-     * and `afterQuiet`: from `stoppedAt` + the drain's quiet time (1 s, before which no drain can end) to "exited with code" shown. */
-    phases: { detect: Summary; drain: Summary; answer: Summary; afterQuiet: Summary };
+     * `afterQuiet`: from the containers' stop (`executionStoppedAt`) + the drain's quiet time (1 s,
+     * before which no drain can end) to "exited with code" shown; `exitToStopped`: from
+     * `executionStoppedAt` to `stoppedAt` (DescribeTasks, after the runs). */
+    phases: { detect: Summary; drain: Summary; answer: Summary; afterQuiet: Summary; exitToStopped: Summary };
 }
 
 interface Shown {
@@ -80,6 +85,7 @@ export async function runStreamedLogs(
     n: number,
     reading: LogReading,
     installed: InstalledPackage | undefined,
+    deprovisioningMs: number,
     quotas = true,
 ): Promise<StreamedLogsResult> {
     const resources = await captureInChildProcess(installed?.program ?? path.join(__dirname, "..", "hostPrograms.ts"), "streamedRuns", {
@@ -177,14 +183,25 @@ export async function runStreamedLogs(
         const lostSample: string[] = [];
         const firstLine: number[] = [];
         const stopToDone: number[] = [];
-        const phases = { detect: [] as number[], drain: [] as number[], answer: [] as number[], afterQuiet: [] as number[] };
+        const phases = {
+            detect: [] as number[],
+            drain: [] as number[],
+            answer: [] as number[],
+            afterQuiet: [] as number[],
+            exitToStopped: [] as number[],
+        };
         const messageAt = (name: string, pattern: RegExp): number | undefined =>
             shown.find((s) => s.text.startsWith(`[${name}] `) && pattern.test(s.text))?.at;
-        const logs = new CloudWatchLogsClient({
+        const clientConfig = {
             endpoint: emulator.url,
             region: "us-east-1",
             credentials: { accessKeyId: "bench", secretAccessKey: "bench" },
-        });
+        };
+        const logs = new CloudWatchLogsClient(clientConfig);
+        const containersStoppedAt = await executionStoppedAt(
+            new ECSClient(clientConfig),
+            outcomes.map((o) => o.properties),
+        );
         try {
             for (const o of outcomes) {
                 const lines = (byRun[o.name] ?? []).map((s) => s.text);
@@ -206,15 +223,17 @@ export async function runStreamedLogs(
                     );
                 }
                 const stoppedAt = Date.parse(String(o.properties.stoppedAt));
+                const containersStopped = containersStoppedAt[String(o.properties.taskArn)];
                 if (Number.isFinite(stoppedAt)) {
                     stopToDone.push(o.doneAt - stoppedAt);
+                    if (containersStopped !== undefined) phases.exitToStopped.push(stoppedAt - containersStopped);
                     const seenAt = messageAt(o.name, /is STOPPED\.$/);
                     const exitedAt = messageAt(o.name, /exited with code/);
                     if (seenAt !== undefined && exitedAt !== undefined) {
                         phases.detect.push(seenAt - stoppedAt);
                         phases.drain.push(exitedAt - seenAt);
                         phases.answer.push(o.doneAt - exitedAt);
-                        phases.afterQuiet.push(exitedAt - stoppedAt - DRAIN_QUIET_MS);
+                        if (containersStopped !== undefined) phases.afterQuiet.push(exitedAt - containersStopped - DRAIN_QUIET_MS);
                     }
                 }
                 const first = byRun[o.name]?.[0];
@@ -238,6 +257,7 @@ export async function runStreamedLogs(
         return {
             n,
             reading,
+            deprovisioningMs,
             providerForm: installed ? "installed" : "by-value",
             providerBytes,
             load: [loadBefore, os.loadavg()[0]],
@@ -266,12 +286,31 @@ export async function runStreamedLogs(
                 drain: summarize(phases.drain),
                 answer: summarize(phases.answer),
                 afterQuiet: summarize(phases.afterQuiet),
+                exitToStopped: summarize(phases.exitToStopped),
             },
         };
     } finally {
         clearInterval(timer);
         await host.close();
     }
+}
+
+/** Each run's task's `executionStoppedAt` (epoch ms) by task ARN, as DescribeTasks answers after the runs. */
+async function executionStoppedAt(ecs: ECSClient, runs: Props[]): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    const byCluster: Record<string, string[]> = {};
+    for (const p of runs) if (typeof p.taskArn === "string") (byCluster[String(p.clusterArn)] ??= []).push(p.taskArn);
+    try {
+        for (const [cluster, arns] of Object.entries(byCluster)) {
+            for (let i = 0; i < arns.length; i += 100) {
+                const page = await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }));
+                for (const t of page.tasks ?? []) if (t.taskArn && t.executionStoppedAt) out[t.taskArn] = t.executionStoppedAt.getTime();
+            }
+        }
+    } finally {
+        ecs.destroy();
+    }
+    return out;
 }
 
 /** The messages of the run's stream, as the endpoint holds them (every page). */
