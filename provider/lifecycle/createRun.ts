@@ -351,8 +351,9 @@ async function stopLeftTask(run: RunContext, clusterArn: string, taskArn: string
  * a streamed run reads the log every poll interval (a second at most). Once they have stopped
  * (`exited`: the task's `executionStoppedAt` is seen, or STOPPED), the live reads end at once (a
  * read still waiting for its turn in the process's log budget is given up) and the drain reads
- * what is left, since the containers stopped, beside the wait for STOPPED: on Fargate the task
- * releases its network for seconds between the two, and STOPPED then finds the log read.
+ * what is left, since the containers stopped, beside the wait for STOPPED: a task with awsvpc
+ * networking (every Fargate task) is DEPROVISIONING in between while ECS detaches its network
+ * interface, and STOPPED then often finds the log read.
  */
 async function followUntilStopped(
     stopped: Promise<Task>,
@@ -392,8 +393,7 @@ async function streamLive(reader: LogReader, signal: AbortSignal, settings: RunS
 /**
  * When the task's containers stopped (ms since the epoch), as ECS says, bounded by now: its
  * `executionStoppedAt`, else its `stoppedAt`. The log driver's last lines follow the containers'
- * exit, not STOPPED, which comes after the task's network and resources are released (on Fargate
- * often many seconds later).
+ * exit, not STOPPED, which comes after the task's network and resources are released.
  */
 function containersStoppedAtMs(task: Task, ports: RunPorts): number {
     for (const at of [task.executionStoppedAt, task.stoppedAt]) {

@@ -37,8 +37,8 @@
  *   relayed. A GetLogEvents read of a batched stream could not join the two: its events carry no
  *   `eventId` (dedupe would need every message of the window kept) and its forward token does
  *   not see late events behind it, the one thing the FilterLogEvents look-back does.
- * The drain begins when the run sees the task's containers stopped (its `executionStoppedAt`,
- * which on Fargate comes seconds before STOPPED; else STOPPED). It makes one read at that time
+ * The drain begins when the run sees the task's containers stopped (its `executionStoppedAt`, set
+ * before the task's network is released and it is STOPPED; else STOPPED). It makes one read at that time
  * plus `quietMs` (no drain can end before: the log driver's last lines may still arrive) and ends
  * when that read reached the end and nothing was ingested for `quietMs` since the stop, judged
  * by the events' ingestion times (lines written before the stop but read only now do not delay
