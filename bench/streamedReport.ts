@@ -166,7 +166,7 @@ export function streamedNotes(results: StreamedLogsResult[], pollIntervalMs: num
             "streams a FilterLogEvents call, whose slots at 4 per second come 312 ms apart (one call reads every stopped stream of the group; draining " +
             "streams go first and skip the gap live batches keep). Measured from the containers' stop + 1 s to the run's \"exited with code\" line: " +
             `p50 ${ms(r.phases.afterQuiet.p50)}, p95 ${ms(r.phases.afterQuiet.p95)}; then ${ms(r.phases.answer.p95)} at p95 to the Create answer (the create's ` +
-            "last TagResource, recording its use of the task definition, then the gRPC answer, 100 answers encoded and decoded one after the other). " +
+            "last TagResource, recording its use of the task definition, then the gRPC answer, the answers of runs that complete together encoded and decoded one after the other). " +
             "So with containers stopping just before STOPPED the floor is about 0.95 s + one FilterLogEvents interval + the answer, over `poll + 250 ms` " +
             "whenever the poll interval is 1 s; reading the stopped streams by GetLogEvents instead would cost 100 calls, 5 s at 20 per second (see " +
             "`provider/run/logHub.ts`). " +
