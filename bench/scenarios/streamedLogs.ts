@@ -136,8 +136,8 @@ export async function runStreamedLogs(
         const outcomes = await Promise.all(
             checked.map(async ({ name, inputs }) => {
                 try {
-                    const { properties } = await host.create(inputs, { timeoutSeconds: 600 });
-                    return { name, ok: true, doneAt: Date.now(), properties, error: "" };
+                    const { properties, receivedAt } = await host.create(inputs, { timeoutSeconds: 600 });
+                    return { name, ok: true, doneAt: receivedAt, properties, error: "" };
                 } catch (err) {
                     return {
                         name,

@@ -78,8 +78,15 @@ export interface ProviderHost {
     check(olds: Props, news: Props): Promise<{ inputs: Props; failures: CheckFailure[] }>;
     /** Compares the old state with new checked inputs. */
     diff(id: string, olds: Props, news: Props): Promise<DiffAnswer>;
-    /** Creates the resource from checked inputs. Rejects with a {@link ProviderCallError} carrying the provider's message. */
-    create(props: Props, options?: { preview?: boolean; timeoutSeconds?: number }): Promise<{ id: string; properties: Props }>;
+    /**
+     * Creates the resource from checked inputs. Rejects with a {@link ProviderCallError} carrying
+     * the provider's message. `receivedAt` is when the answer's bytes reached this client (ms since
+     * the epoch), before it is decoded: what the engine, which decodes in Go, waits for.
+     */
+    create(
+        props: Props,
+        options?: { preview?: boolean; timeoutSeconds?: number },
+    ): Promise<{ id: string; properties: Props; receivedAt: number }>;
     /** Updates the resource in place; resolves to the new state. */
     update(id: string, olds: Props, news: Props, options?: { preview?: boolean }): Promise<{ properties: Props }>;
     /** Refreshes the resource; `inputs` is set when the provider returned new inputs. */
@@ -249,8 +256,20 @@ function makeHost(
             req.setProperties(toStruct(props));
             req.setPreview(createOptions.preview ?? false);
             req.setTimeout(createOptions.timeoutSeconds ?? 0);
-            const res = await call<provproto.CreateResponse>("Create", (cb) => client.create(req, cb));
-            return { id: res.getId(), properties: (res.getProperties()?.toJavaScript() ?? {}) as Props };
+            // The answer is taken as bytes and decoded here, so that answers arriving together are
+            // each timed when they arrive, not after the decoding of those before them.
+            const raw = await call<{ bytes: Buffer; at: number } | undefined>("Create", (cb) =>
+                client.makeUnaryRequest(
+                    "/pulumirpc.ResourceProvider/Create",
+                    (r: provproto.CreateRequest) => Buffer.from(r.serializeBinary()),
+                    (bytes: Buffer) => ({ bytes, at: Date.now() }),
+                    req,
+                    cb,
+                ),
+            );
+            if (!raw) throw new ProviderCallError("Create", grpc.status.INTERNAL, "no answer");
+            const res = provproto.CreateResponse.deserializeBinary(raw.bytes);
+            return { id: res.getId(), properties: (res.getProperties()?.toJavaScript() ?? {}) as Props, receivedAt: raw.at };
         },
         async update(id, olds, news, updateOptions = {}) {
             const req = new provproto.UpdateRequest();
