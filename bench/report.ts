@@ -397,7 +397,8 @@ export function renderReport(data: BenchData): string {
                       "(`@pulumi/pulumi`'s dynamic provider host, driven over gRPC as the engine does), the emulator enforcing AWS's log read quotas (`logQuotas`: 25 GetLogEvents, 5 FilterLogEvents per second). " +
                       `The host runs ${data.streamedLogs[0].providerForm === "installed" ? "this package as a user installs it (`bench/installedPackage.ts`: compiled, under `node_modules`, so that `__provider` is a require of `pulumi-ecs-task-run/dynamic-provider`" : "this repository's source (serialized by value"}, ${data.streamedLogs[0].providerBytes} bytes in every call and answer). ` +
                       "The shared reader (`provider/run/logHub.ts`) and the former per-stream reading (`ECS_TASK_RUN_LOG_READER=per-stream`) ran in the same bench run. " +
-                      "Lines shown are read from the host's output every 10 ms; a run's first-line latency is when its first line was shown minus that event's timestamp. " +
+                      "A line is shown when the host's output reaches the bench (each write, as it arrives); a run's first-line latency is when its first line was shown minus that event's timestamp. " +
+                      "A Create is answered when the answer's bytes reach the bench's gRPC client, before it decodes them (the engine decodes in Go). " +
                       "Lost and duplicated lines are counted against what the stream holds. Log calls per second are counted twice, in a sliding second: as the host sent them " +
                       "(`bench/hostCallTrace.ts`, Node's `http.client.request.start`: what the reader's budget controls) and as the emulator handled them (its journal).",
                   "",

@@ -127,7 +127,7 @@ export async function runStreamedLogs(
         partial = lines.pop() ?? "";
         for (const line of lines) shown.push({ at, text: line });
     };
-    const timer = setInterval(collect, 10);
+    const stopCollecting = host.onOutput(collect);
     try {
         await host.configure({ "aws:region": "us-east-1" });
         const checked = await Promise.all(resources.map((r) => host.check({}, r.inputs).then((c) => ({ name: r.name, inputs: c.inputs }))));
@@ -290,7 +290,7 @@ export async function runStreamedLogs(
             },
         };
     } finally {
-        clearInterval(timer);
+        stopCollecting();
         await host.close();
     }
 }

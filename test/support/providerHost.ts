@@ -97,6 +97,8 @@ export interface ProviderHost {
     cancel(): Promise<void>;
     /** Everything the host wrote to stdout and stderr so far, after the port line. */
     output(): string;
+    /** Calls `listener` each time the host writes to stdout or stderr; answers the function that stops it. */
+    onOutput(listener: () => void): () => void;
     /** Resolves once `pattern` appears in {@link output}; rejects after `timeoutMs` (default 10 s). */
     waitForOutput(pattern: string | RegExp, timeoutMs?: number): Promise<void>;
     /** Sends a signal to the host process (default SIGKILL), as a crash or an interrupt would. */
@@ -306,6 +308,10 @@ function makeHost(
             await call<Empty>("Cancel", (cb) => client.cancel(new Empty(), cb));
         },
         output,
+        onOutput(listener) {
+            listeners.add(listener);
+            return () => listeners.delete(listener);
+        },
         waitForOutput(pattern, timeoutMs = 10000) {
             const matches = (): boolean => (typeof pattern === "string" ? output().includes(pattern) : pattern.test(output()));
             if (matches()) return Promise.resolve();
