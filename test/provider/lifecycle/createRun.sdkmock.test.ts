@@ -257,15 +257,21 @@ describe("lifecycle/createRun against faked SDK clients", () => {
     });
 
     describe("the drain's quiet second counts from the containers' exit", () => {
-        /** Runs a streamed task whose STOPPED answer is made when served: `exitedBefore` ms before
-         * `stoppedAt` (now) its containers stopped (its `executionStoppedAt`), or unknown. Answers
-         * the fake time from STOPPED served to the run's end and the GetLogEvents calls after it. */
-        async function runStoppedAt(exitedBefore: number | undefined): Promise<{ afterStop: number; readsAfterStop: number }> {
+        /** A streamed run of task `t1` in the default VPC, the family new. */
+        async function streamedTaskT1() {
             const h = harness();
             defaultVpc(h);
             freshFamily(h);
             const inputs = await checked({ image: "alpine:3.20", executionRoleArn: EXEC_ROLE, streamOutput: true });
             h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t1", "PROVISIONING")], failures: [] });
+            return { h, inputs };
+        }
+
+        /** Runs a streamed task whose STOPPED answer is made when served: `exitedBefore` ms before
+         * `stoppedAt` (now) its containers stopped (its `executionStoppedAt`), or unknown. Answers
+         * the fake time from STOPPED served to the run's end and the GetLogEvents calls after it. */
+        async function runStoppedAt(exitedBefore: number | undefined): Promise<{ afterStop: number; readsAfterStop: number }> {
+            const { h, inputs } = await streamedTaskT1();
             let stoppedServedAt: number | undefined;
             let looks = 0;
             h.ecs.on(DescribeTasksCommand).callsFake(() => {
@@ -299,11 +305,7 @@ describe("lifecycle/createRun against faked SDK clients", () => {
         });
 
         it("containers seen stopped before STOPPED (DEPROVISIONING): the log is read to its end meanwhile, STOPPED finds it done", async () => {
-            const h = harness();
-            defaultVpc(h);
-            freshFamily(h);
-            const inputs = await checked({ image: "alpine:3.20", executionRoleArn: EXEC_ROLE, streamOutput: true });
-            h.ecs.on(RunTaskCommand).resolves({ tasks: [task("t1", "PROVISIONING")], failures: [] });
+            const { h, inputs } = await streamedTaskT1();
             let exitedAt: number | undefined;
             let stoppedServedAt: number | undefined;
             h.ecs.on(DescribeTasksCommand).callsFake(() => {
