@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --in-process] [-- --out FILE | --no-write] [-- --only streamed [--streamed-n N] [--reading shared|per-stream]] [-- --only fanout|throttled [--fanout-n N]]`
+ * `npm run bench [-- --quick] [-- --in-process] [-- --out FILE | --no-write] [-- --only streamed [--streamed-n N] [--reading shared|per-stream] [--deprovisioning-ms N]] [-- --only fanout|throttled [--fanout-n N]]`
  *
  * Runs the provider's create path against the local ECS endpoint (started by this script, in a
  * child process unless `--in-process`): concurrent short runs watched by the process watcher and
@@ -8,10 +8,12 @@
  * `--out` is given). Asserts nothing: it measures.
  *
  * Full: N = 1, 10, 100, 200; 1,000,000 log lines; N = 200 throttled; N = 1 and 100 streamed runs
- * through the provider host with log quotas (shared and per-stream reading). Quick: N = 1, 10;
+ * through the provider host with log quotas (shared and per-stream reading), and N = 100 shared
+ * again with a 2 s DEPROVISIONING (containers stopping well before STOPPED). Quick: N = 1, 10;
  * 100,000 log lines; N = 10 throttled; N = 1 and 20 streamed. `--only streamed` runs the streamed
  * scenario through the provider host alone (N = 1 and 100, or `--streamed-n`; both readings, or
- * `--reading`), prints its figures and writes nothing (a report needs every scenario). The streamed
+ * `--reading`; the emulator's DEPROVISIONING delay, or `--deprovisioning-ms`), prints its figures
+ * and writes nothing (a report needs every scenario). The streamed
  * runs use the package as installed (bench/installedPackage.ts), or with `--provider-by-value`
  * this repository's source serialized by value. `--only fanout` runs the unstreamed fan-out alone
  * (N = 100, or `--fanout-n`), `--only throttled` the throttled one (N = 200, or `--fanout-n`), each
@@ -88,7 +90,7 @@ function parseArgs(argv: string[]): Args {
             args.readings = [argv[++i] as "shared" | "per-stream"];
         else
             throw new Error(
-                `unknown option ${a}\nUsage: npm run bench [-- --quick] [--in-process] [--out FILE | --no-write] [--only streamed [--streamed-n N,M] [--reading shared|per-stream]] [--provider-by-value] [--only fanout|throttled [--fanout-n N,M]]`,
+                `unknown option ${a}\nUsage: npm run bench [-- --quick] [--in-process] [--out FILE | --no-write] [--only streamed [--streamed-n N,M] [--reading shared|per-stream] [--deprovisioning-ms N]] [--provider-by-value] [--only fanout|throttled [--fanout-n N,M]]`,
             );
     }
     if (args.only) write = false;
