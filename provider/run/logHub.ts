@@ -268,18 +268,21 @@ export class LogHub {
         return new Promise<HubReadResult>((resolve) => {
             if (s.waiting.length === 0) s.requestedAt = now;
             s.lastRequestAt = now;
-            const waiter: Waiting = { resolve };
-            s.waiting.push(waiter);
-            signal?.addEventListener(
-                "abort",
-                () => {
-                    const at = s.waiting.indexOf(waiter);
-                    if (at < 0) return; // Taken by a read in flight: answered when it ends.
-                    s.waiting.splice(at, 1);
-                    resolve({ lines: 0, failed: false });
+            const onAbort = (): void => {
+                const at = s.waiting.indexOf(waiter);
+                if (at < 0) return; // Taken by a read in flight: answered when it ends.
+                s.waiting.splice(at, 1);
+                resolve({ lines: 0, failed: false });
+            };
+            // A run polls with one signal all its life: an answered read leaves no listener on it.
+            const waiter: Waiting = {
+                resolve: (r) => {
+                    signal?.removeEventListener("abort", onAbort);
+                    resolve(r);
                 },
-                { once: true },
-            );
+            };
+            s.waiting.push(waiter);
+            signal?.addEventListener("abort", onAbort, { once: true });
             this.wake(s);
         });
     }

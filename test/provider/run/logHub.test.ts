@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { AccessDeniedException } from "@aws-sdk/client-cloudwatch-logs";
 import { HubLogReader, LogHub, type LogHubDeps } from "../../../provider/run/logHub";
 import { FakeClock } from "../aws/fakeClock";
@@ -316,6 +317,18 @@ describe("LogHub (one budgeted log reader per process)", () => {
             logs.calls.map((c) => c.at - t0),
             [0, 2300, 2300 + 312.5], // b alone when asked; then the drain of a at the next slot
         );
+    });
+
+    it("reads answered under one signal leave no listener on it (a run polls with one signal for its whole life)", async () => {
+        const { clock, logs, open } = setup({ maxGetStreams: 0 });
+        const [a] = names(1);
+        const r = open(a);
+        const live = new AbortController();
+        for (let i = 0; i < 20; i++) {
+            logs.put(G, a, `line ${i}`);
+            await clock.run(r.poll(live.signal));
+        }
+        assert.equal(getEventListeners(live.signal, "abort").length, 0);
     });
 
     it("stops reading a stream it may not read, with one warning", async () => {
