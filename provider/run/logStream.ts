@@ -33,7 +33,7 @@ export interface LogStreamerDeps {
     maxPagesPerPoll?: number;
 }
 
-/** How long a drain after STOPPED waits (both log readers take these; each documents its defaults). */
+/** How long a drain after the containers stopped waits (both log readers take these; each documents its defaults). */
 export interface DrainOptions {
     /** Quiet time that ends the drain, ms. */
     quietMs?: number;

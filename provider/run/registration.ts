@@ -265,10 +265,15 @@ function newLease(deps: RegistrationDeps): string {
     return pendingUse(deps.clock.now() + leaseMsOf(deps));
 }
 
+/** Tags `use` on `arn` as pending with a lease from now (adds the use, or renews its lease). */
+function tagLease(deps: RegistrationDeps, retry: ReturnType<typeof retrying>, arn: string, use: string): Promise<unknown> {
+    return retry(`TagResource ${arn}`, "ecs:TagResource", () => deps.tagResource(arn, { [use]: newLease(deps) }));
+}
+
 /** Adds a pending use (or renews its lease); false when the revision has no room for another tag. */
 async function addUse(deps: RegistrationDeps, retry: ReturnType<typeof retrying>, arn: string, use: string): Promise<boolean> {
     try {
-        await retry(`TagResource ${arn}`, "ecs:TagResource", () => deps.tagResource(arn, { [use]: newLease(deps) }));
+        await tagLease(deps, retry, arn, use);
         return true;
     } catch (err) {
         if (isTagLimitError(err)) return false;
@@ -307,7 +312,7 @@ export function holdUse(deps: RegistrationDeps, arn: string, use: string, opts: 
             await deps.clock.sleep(every, controller.signal);
             if (controller.signal.aborted) return;
             try {
-                await retry(`TagResource ${arn}`, "ecs:TagResource", () => deps.tagResource(arn, { [use]: newLease(deps) }));
+                await tagLease(deps, retry, arn, use);
             } catch (err) {
                 deps.log?.(
                     `Could not renew the lease of ${use} on ${arn}: ${describeAwsError(err, `TagResource ${arn}`, "ecs:TagResource")}`,
