@@ -268,6 +268,7 @@ export class LogHub {
         return new Promise<HubReadResult>((resolve) => {
             if (s.waiting.length === 0) s.requestedAt = now;
             s.lastRequestAt = now;
+            const waiter: Waiting = { resolve };
             const onAbort = (): void => {
                 const at = s.waiting.indexOf(waiter);
                 if (at < 0) return; // Taken by a read in flight: answered when it ends.
@@ -275,11 +276,10 @@ export class LogHub {
                 resolve({ lines: 0, failed: false });
             };
             // A run polls with one signal all its life: an answered read leaves no listener on it.
-            const waiter: Waiting = {
-                resolve: (r) => {
-                    signal?.removeEventListener("abort", onAbort);
-                    resolve(r);
-                },
+            // (Set after both are declared: closure serialization cannot capture a variable used before its declaration.)
+            waiter.resolve = (r) => {
+                signal?.removeEventListener("abort", onAbort);
+                resolve(r);
             };
             s.waiting.push(waiter);
             signal?.addEventListener("abort", onAbort, { once: true });

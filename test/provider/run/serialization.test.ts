@@ -12,6 +12,7 @@ import { makeClients, processClients, resolveRegion } from "../../../provider/aw
 import { describeAwsError, isFatal, isThrottling } from "../../../provider/aws/errors";
 import { realClock, withRetry } from "../../../provider/aws/retry";
 import { describeTasksInTaskRegion, getAwsTaskWatcher } from "../../../provider/run/processTaskWatcher";
+import { HubLogReader, LogHub } from "../../../provider/run/logHub";
 import { LogStreamer } from "../../../provider/run/logStream";
 import { acquireTaskDefinition, resetRegistrationMemory } from "../../../provider/run/registration";
 import { getProcessTaskWatcher, resetProcessTaskWatcher, TaskWatcher } from "../../../provider/run/taskWatcher";
@@ -58,6 +59,15 @@ async function scenario(): Promise<Record<string, unknown>> {
         clock,
     });
     await reader.poll();
+    // The process's log hub, read with a signal (the live reads of a run).
+    const hub = new LogHub({
+        getLogEvents: async (_region, { nextToken }) =>
+            nextToken ? { events: [], nextForwardToken: nextToken } : { events: [{ message: "from the hub" }], nextForwardToken: "t1" },
+        filterLogEvents: async () => ({ events: [], searchedLogStreams: [] }),
+        clock,
+    });
+    const hubReader = new HubLogReader(hub, { region: "us-east-1", group: "g", stream: "s", clock });
+    await hubReader.poll(new AbortController().signal);
     const retried = await withRetry(async (n) => n, { what: "x", deadlineMs: 10, clock, isRetryable: isThrottling });
     // Errors thrown by serialized classes keep their message, cause and class.
     const gaveUp = await withRetry(
@@ -86,6 +96,7 @@ async function scenario(): Promise<Record<string, unknown>> {
         status: task.lastStatus,
         ensured: ensured.arn,
         tail: reader.tail(),
+        hubTail: hubReader.tail(),
         retried,
         shared,
         region: await resolveRegion("eu-west-1"),
@@ -130,6 +141,7 @@ describe("run/serialization (closure serialization of aws/ and run/)", function 
                 status: "STOPPED",
                 ensured: "arn:td:1",
                 tail: ["hi"],
+                hubTail: ["from the hub"],
                 retried: 1,
                 shared: true,
                 region: "eu-west-1",
