@@ -81,7 +81,8 @@ async function scenario(): Promise<Record<string, unknown>> {
         clock,
         fastPollsMs: [1],
     });
-    const timedOut = await waitForStart(pending, "c", arn, { pollIntervalMs: 5, timeoutMs: 20 }).catch((e: unknown) => e);
+    // 300 ms: the watcher's first look (1 ms) comes first even on a loaded machine (20 ms did not, once in CI), and it still reads "0 s".
+    const timedOut = await waitForStart(pending, "c", arn, { pollIntervalMs: 5, timeoutMs: 300 }).catch((e: unknown) => e);
     const poller = new PerTaskPoller({
         describeTasks: async (_c, arns) => ({ tasks: arns.map((a) => ({ taskArn: a, lastStatus: "STOPPED" })), failures: [] }),
         clock,
